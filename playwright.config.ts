@@ -1,0 +1,27 @@
+import { defineConfig } from '@playwright/test'
+import { chromiumLaunchOptions } from './e2e/support/chromium.ts'
+
+/**
+ * Two servers: the production build (the app as users get it) and the Vite dev server, which
+ * serves the test harness pages under e2e/harness/ that drive the core and network directly.
+ */
+export default defineConfig({
+  testDir: 'e2e',
+  testMatch: '**/*.spec.ts',
+  outputDir: 'test-results',
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 120_000,
+  expect: { timeout: 20_000 },
+  reporter: process.env.CI ? [['list']] : [['list']],
+  use: {
+    launchOptions: chromiumLaunchOptions(),
+    screenshot: 'only-on-failure',
+    trace: 'retain-on-failure'
+  },
+  webServer: [
+    { command: 'npx vite preview --port 4173 --strictPort', url: 'http://127.0.0.1:4173/', reuseExistingServer: !process.env.CI, timeout: 60_000 },
+    { command: 'npx vite --port 5173 --strictPort', url: 'http://127.0.0.1:5173/e2e/harness/index.html', reuseExistingServer: !process.env.CI, timeout: 120_000 }
+  ]
+})

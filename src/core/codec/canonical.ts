@@ -1,0 +1,40 @@
+import * as dagCbor from '@ipld/dag-cbor'
+import { equals } from 'uint8arrays/equals'
+import { EncodingError } from '../errors.ts'
+import { type Validated, accept, reject, RejectReason } from '../result.ts'
+
+/**
+ * The one canonical encoding: deterministic DAG-CBOR (sorted map keys, minimal integers, no
+ * floats where integers fit, no undefined). Everything signed or hashed goes through here.
+ */
+export function encodeCanonical (value: unknown): Uint8Array {
+  try {
+    return dagCbor.encode(value)
+  } catch (err) {
+    throw new EncodingError(`cannot encode canonically: ${(err as Error).message}`)
+  }
+}
+
+/**
+ * Decodes bytes from a peer. Never throws. Rejects anything over `maxBytes` before parsing, and
+ * any encoding that is not the canonical one for its value (re-encoding must give the same bytes),
+ * so one value has exactly one byte form and one hash.
+ */
+export function decodeCanonical<T = unknown> (bytes: Uint8Array, maxBytes: number, kind = 'record'): Validated<T> {
+  if (!(bytes instanceof Uint8Array)) return reject(RejectReason.Malformed, `${kind} is not bytes`)
+  if (bytes.byteLength > maxBytes) return reject(RejectReason.TooLarge, `${kind} is ${bytes.byteLength} bytes, limit ${maxBytes}`)
+  let value: T
+  try {
+    value = dagCbor.decode<T>(bytes)
+  } catch (err) {
+    return reject(RejectReason.Malformed, `${kind} is not valid DAG-CBOR: ${(err as Error).message}`)
+  }
+  let again: Uint8Array
+  try {
+    again = dagCbor.encode(value)
+  } catch {
+    return reject(RejectReason.NonCanonical, `${kind} holds values outside the data model`)
+  }
+  if (!equals(again, bytes)) return reject(RejectReason.NonCanonical, `${kind} is not canonically encoded`)
+  return accept(value)
+}
