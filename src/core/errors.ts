@@ -28,7 +28,7 @@ export class NotAllowedError extends CoreError {
 }
 
 export class StorageError extends CoreError {
-  constructor (message: string, readonly cause?: unknown) { super(message, 'ERR_STORAGE') }
+  constructor (message: string, override readonly cause?: unknown) { super(message, 'ERR_STORAGE') }
 }
 
 export class AbortedError extends CoreError {
