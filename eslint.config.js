@@ -1,6 +1,7 @@
 // @ts-check
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
+import globals from 'globals'
 
 /** Imports the client core must never reach: it stays framework-, transport- and storage-free. */
 const coreForbidden = [
@@ -26,5 +27,6 @@ export default tseslint.config(
     }
   },
   { files: ['src/core/**'], rules: { 'no-restricted-imports': ['error', { patterns: coreForbidden }] } },
-  { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked }
+  { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
+  { files: ['scripts/**', 'src/node/**', 'e2e/**', 'bench/**', 'tests/**', '*.config.ts'], languageOptions: { globals: { ...globals.node } } }
 )
