@@ -1,6 +1,7 @@
 import * as ed from '@noble/ed25519'
 import { sha512 } from '@noble/hashes/sha2.js'
-import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js'
+import { bytesToHex, concatBytes, hexToBytes } from '@noble/hashes/utils.js'
+import { equals } from 'uint8arrays/equals'
 import { type AuthorId, asAuthorId } from '../types.ts'
 
 ed.hashes.sha512 = sha512
@@ -34,8 +35,28 @@ function leToBigInt (bytes: Uint8Array): bigint {
   return n
 }
 
-const keyVerdicts = new Map<string, boolean>()
+type EdPoint = InstanceType<typeof ed.Point>
+
+/** Decoded strong keys (null for refused ones), so the per-key checks run once per author. */
+const keyPoints = new Map<string, EdPoint | null>()
 const KEY_CACHE_LIMIT = 10_000
+
+function strongPoint (publicKey: Uint8Array): EdPoint | null {
+  if (!(publicKey instanceof Uint8Array) || publicKey.length !== PUBLIC_KEY_BYTES) return null
+  const hex = bytesToHex(publicKey)
+  const known = keyPoints.get(hex)
+  if (known !== undefined) return known
+  let point: EdPoint | null
+  try {
+    const decoded = ed.Point.fromBytes(publicKey, false)
+    point = !decoded.isSmallOrder() && decoded.isTorsionFree() ? decoded : null
+  } catch {
+    point = null
+  }
+  if (keyPoints.size >= KEY_CACHE_LIMIT) keyPoints.clear()
+  keyPoints.set(hex, point)
+  return point
+}
 
 /**
  * Whether a public key is one every verifier treats the same way: a canonical encoding of a
@@ -44,20 +65,7 @@ const KEY_CACHE_LIMIT = 10_000
  * Cached: a room has few authors and many entries.
  */
 export function isStrongPublicKey (publicKey: Uint8Array): boolean {
-  if (!(publicKey instanceof Uint8Array) || publicKey.length !== PUBLIC_KEY_BYTES) return false
-  const hex = bytesToHex(publicKey)
-  const known = keyVerdicts.get(hex)
-  if (known !== undefined) return known
-  let verdict: boolean
-  try {
-    const point = ed.Point.fromBytes(publicKey, false)
-    verdict = !point.isSmallOrder() && point.isTorsionFree()
-  } catch {
-    verdict = false
-  }
-  if (keyVerdicts.size >= KEY_CACHE_LIMIT) keyVerdicts.clear()
-  keyVerdicts.set(hex, verdict)
-  return verdict
+  return strongPoint(publicKey) !== null
 }
 
 /** S must be reduced mod L: a non-reduced S is malleability, and verifiers differ on it. */
@@ -100,7 +108,8 @@ function webcryptoKey (publicKey: Uint8Array): Promise<CryptoKey> {
 /**
  * Verifies a signature from a peer under one strict rule set, whichever backend runs it: weak
  * keys and unreduced scalars are refused before any backend sees them, and both backends check
- * cofactorless with canonical R, so no two peers reach different verdicts. Never throws.
+ * the cofactorless equation against the exact R bytes, so no two peers reach different verdicts
+ * (tests/fixtures/ed25519.vectors.json holds the cases where lenient verifiers differ). Never throws.
  */
 export async function verifySignature (publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): Promise<boolean> {
   try {
@@ -109,17 +118,33 @@ export async function verifySignature (publicKey: Uint8Array, message: Uint8Arra
     if (await backend() === 'webcrypto') {
       return await crypto.subtle.verify({ name: 'Ed25519' }, await webcryptoKey(publicKey), new Uint8Array(signature), new Uint8Array(message))
     }
-    return ed.verify(signature, message, publicKey, { zip215: false })
+    return verifySignatureNoble(publicKey, message, signature)
   } catch {
     return false
   }
 }
 
-/** Reference verifier (noble, strict rules) used to cross-check the fast path in tests. */
+/**
+ * The cofactorless RFC 8032 equation, R == [S]B - [k]A compared as bytes, which is what WebCrypto
+ * (BoringSSL, OpenSSL) checks. noble's own verify is cofactored even with `zip215: false`, so it
+ * accepts an R with a small-order component that WebCrypto refuses; comparing encodings also
+ * refuses every non-canonical R without decoding it.
+ */
+function verifyCofactorless (A: EdPoint, publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
+  const r = signature.subarray(0, 32)
+  const k = leToBigInt(sha512(concatBytes(r, publicKey, message))) % L
+  const s = leToBigInt(signature.subarray(32))
+  const expected = ed.Point.BASE.multiply(s, false).subtract(A.multiply(k, false)).toBytes()
+  return equals(expected, r)
+}
+
+/** Verifies with noble alone, under the same rules as {@link verifySignature}: the fallback where WebCrypto lacks Ed25519, and the cross-check in tests. */
 export function verifySignatureNoble (publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
   try {
-    if (!isStrongPublicKey(publicKey) || !hasCanonicalScalar(signature)) return false
-    return ed.verify(signature, message, publicKey, { zip215: false })
+    if (!(signature instanceof Uint8Array) || !(message instanceof Uint8Array)) return false
+    const A = strongPoint(publicKey)
+    if (A === null || !hasCanonicalScalar(signature)) return false
+    return verifyCofactorless(A, publicKey, message, signature)
   } catch {
     return false
   }

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest'
+import * as ed from '@noble/ed25519'
+import { hexToBytes } from '@noble/hashes/utils.js'
+import { authorIdOf, isStrongPublicKey, publicKeyOf, signerFromSeed, verifySignature } from '../../src/core/identity/ed25519.ts'
+import { ed25519VectorFailures, ed25519Vectors } from './ed25519-vectors.ts'
+
+describe('Ed25519: one verdict on every backend', () => {
+  it('runs on WebCrypto Ed25519 in Node, so verifySignature exercises the WebCrypto path', async () => {
+    const key = await crypto.subtle.importKey('raw', hexToBytes(ed25519Vectors[0]!.publicKey), { name: 'Ed25519' }, false, ['verify'])
+    expect(key.algorithm.name).toBe('Ed25519')
+  })
+
+  it('gives every fixture vector its expected verdict through WebCrypto and through noble', async () => {
+    expect(await ed25519VectorFailures()).toEqual([])
+  })
+
+  it('holds real edge cases: a lenient ZIP-215 verifier accepts vectors we must refuse', () => {
+    for (const v of ed25519Vectors) {
+      let lenient: boolean
+      try { lenient = ed.verify(hexToBytes(v.signature), hexToBytes(v.message), hexToBytes(v.publicKey)) } catch { lenient = false }
+      expect(lenient, v.name).toBe(v.zip215)
+    }
+    expect(ed25519Vectors.filter((v) => v.zip215 && !v.valid).length).toBeGreaterThanOrEqual(15)
+  })
+
+  it('refuses weak keys and accepts keys of signers', () => {
+    expect(isStrongPublicKey(new Uint8Array(32))).toBe(false)
+    expect(isStrongPublicKey(signerFromSeed(new Uint8Array(32).fill(7)).publicKey)).toBe(true)
+  })
+
+  it('signs with a seed so that both verifiers accept, and rejects another message', async () => {
+    const signer = signerFromSeed(new Uint8Array(32).fill(9))
+    const message = new TextEncoder().encode('hello')
+    const sig = await signer.sign(message)
+    expect(await verifySignature(signer.publicKey, message, sig)).toBe(true)
+    expect(await verifySignature(signer.publicKey, new TextEncoder().encode('hellO'), sig)).toBe(false)
+  })
+
+  it('round-trips author ids and refuses malformed ones', () => {
+    const { publicKey, id } = signerFromSeed(new Uint8Array(32).fill(1))
+    expect(id).toBe(authorIdOf(publicKey))
+    expect(publicKeyOf(id)).toEqual(publicKey)
+    expect(publicKeyOf(id.toUpperCase())).toBeUndefined()
+    expect(publicKeyOf(id.slice(2))).toBeUndefined()
+  })
+
+  it('never throws on garbage input', async () => {
+    const junk = [undefined, null, 'x', new Uint8Array(0), new Uint8Array(64), {}] as unknown as Uint8Array[]
+    for (const a of junk) for (const b of junk) expect(await verifySignature(a, new Uint8Array(1), b)).toBe(false)
+  })
+})
