@@ -1,0 +1,233 @@
+import type { AclView } from '../acl-view.ts'
+import { RejectReason } from '../result.ts'
+import type { ForkProof, Storage, StoredFeedEntry } from '../storage.ts'
+import type { AuthorId, EntryHash, RoomId } from '../types.ts'
+import { type ParsedEntry, parseEnvelope } from './entry.ts'
+import { createPendingBuffer } from './pending.ts'
+import { verifyEntrySignature } from './verify.ts'
+
+export interface FeedIngestComponents {
+  readonly storage: Pick<Storage, 'feeds'>
+  readonly acl: AclView
+}
+
+export interface FeedIngestInit {
+  readonly room: RoomId
+  /** How many entries may wait for a missing predecessor; default 5,000. */
+  readonly pendingLimit?: number
+  /** Local clock for receivedAt; default Date.now. */
+  readonly now?: () => number
+}
+
+export interface IngestRejection {
+  /** Undefined when the entry bytes could not be decoded far enough to hash. */
+  readonly hash?: EntryHash
+  readonly author?: AuthorId
+  readonly reason: RejectReason
+  readonly detail: string
+  /**
+   * True when any honest peer would have refused to pass this on (bad encoding, signature, room):
+   * the sender is faulty. False for reasons that depend on the author or on our ACL state
+   * (banned, unauthorized, broken chain), which a correct relay may not know yet.
+   */
+  readonly senderFault: boolean
+}
+
+export interface IngestResult {
+  /** Newly stored, in the order they were written. */
+  readonly accepted: readonly StoredFeedEntry[]
+  readonly rejected: readonly IngestRejection[]
+  /** Valid so far, waiting in the bounded buffer for a missing predecessor. */
+  readonly pending: readonly EntryHash[]
+  /** Already stored (or repeated in the batch): nothing to do. */
+  readonly duplicates: readonly EntryHash[]
+  readonly forks: readonly ForkProof[]
+}
+
+export type GossipVerdict =
+  | { readonly action: 'accept' }
+  | { readonly action: 'reject' | 'ignore', readonly reason: RejectReason, readonly detail: string }
+
+export interface FeedIngestEvents {
+  /** Entries newly stored: the UI re-renders the channels they belong to. */
+  accepted: readonly StoredFeedEntry[]
+  forks: readonly ForkProof[]
+}
+
+export interface FeedIngest {
+  /**
+   * Validates a batch from a peer (sync or gossip) and stores what passes with one putEntries
+   * call. Never throws for bad data; a storage failure rejects (nothing of the batch is stored).
+   */
+  ingest (envelopes: readonly unknown[]): Promise<IngestResult>
+  /**
+   * The GossipSub topic validator: runs {@link ingest} on one envelope, so an accepted message is
+   * already stored (the message handler must not ingest it again).
+   */
+  validateForGossip (envelope: unknown): Promise<GossipVerdict>
+  on<K extends keyof FeedIngestEvents> (type: K, listener: (detail: FeedIngestEvents[K]) => void): () => void
+  readonly pendingCount: number
+}
+
+const SENDER_FAULTS = new Set<RejectReason>([RejectReason.Malformed, RejectReason.NonCanonical, RejectReason.TooLarge, RejectReason.BadSignature, RejectReason.WeakKey, RejectReason.WrongRoom])
+const ACL_REASONS = new Set<RejectReason>([RejectReason.Banned, RejectReason.Unauthorized])
+
+interface Known { readonly hash: EntryHash, readonly lamport: number, readonly bytes: Uint8Array }
+interface Candidate { readonly parsed: ParsedEntry, readonly fromPending: boolean }
+
+/**
+ * The one validation path for feed entries from peers. Order: decode and field checks, ACL, then
+ * signatures (concurrently, cached by hash), then, one batch at a time, the hash chains in seq
+ * order per author (entries earlier in the same batch count as predecessors), forks and the
+ * pending buffer, and a single write.
+ */
+export function createFeedIngest (components: FeedIngestComponents, init: FeedIngestInit): FeedIngest {
+  const { storage, acl } = components
+  const now = init.now ?? Date.now
+  const pending = createPendingBuffer(init.pendingLimit ?? 5_000)
+  const listeners: { [K in keyof FeedIngestEvents]: Set<(detail: FeedIngestEvents[K]) => void> } = { accepted: new Set(), forks: new Set() }
+  let tail: Promise<unknown> = Promise.resolve()
+
+  const emit = <K extends keyof FeedIngestEvents>(type: K, detail: FeedIngestEvents[K]): void => {
+    for (const listener of listeners[type]) {
+      try {
+        listener(detail)
+      } catch (err) {
+        // A listener's bug must not lose the ingest result; surface it as an uncaught error.
+        queueMicrotask(() => { throw err })
+      }
+    }
+  }
+
+  const rejection = (reason: RejectReason, detail: string, parsed?: ParsedEntry): IngestRejection =>
+    ({ reason, detail, senderFault: SENDER_FAULTS.has(reason), ...(parsed != null ? { hash: parsed.hash, author: parsed.entry.author } : {}) })
+
+  /** Chain checks and the write, for entries whose signatures are good. Runs one batch at a time. */
+  async function chainAndStore (fresh: readonly ParsedEntry[], result: MutableResult): Promise<void> {
+    const groups = new Map<string, Candidate[]>()
+    for (const parsed of fresh) {
+      const key = `${parsed.entry.channel}/${parsed.entry.author}`
+      let group = groups.get(key)
+      if (group == null) {
+        group = pending.take(parsed.entry.channel, parsed.entry.author).map((p) => ({ parsed: p, fromPending: true }))
+        groups.set(key, group)
+      }
+      group.push({ parsed, fromPending: false })
+    }
+    const receivedAt = now()
+    for (const group of groups.values()) {
+      group.sort((a, b) => a.parsed.entry.seq - b.parsed.entry.seq)
+      await walkFeed(group, receivedAt, result)
+    }
+    if (result.accepted.length > 0) await storage.feeds.putEntries(result.accepted)
+    for (const proof of result.forks) await storage.feeds.putForkProof(proof)
+  }
+
+  async function walkFeed (group: readonly Candidate[], receivedAt: number, result: MutableResult): Promise<void> {
+    const { channel, author } = group[0]!.parsed.entry
+    const first = group[0]!.parsed.entry.seq
+    const last = group[group.length - 1]!.parsed.entry.seq
+    const known = new Map<number, Known>()
+    for (const s of await storage.feeds.getRange(channel, author, Math.max(1, first - 1), last)) known.set(s.seq, s)
+    for (const { parsed, fromPending } of group) {
+      const { entry } = parsed
+      const at = known.get(entry.seq)
+      if (at != null) {
+        if (at.hash === parsed.hash) {
+          if (!fromPending) result.duplicates.push(parsed.hash)
+        } else {
+          result.forks.push(forkProof(parsed, at.bytes, receivedAt))
+        }
+        continue
+      }
+      if (fromPending) {
+        const allowed = acl.mayAppend(entry.author, entry.channel, entry.seq)
+        if (!allowed.ok) { result.rejected.push(rejection(allowed.reason, allowed.detail, parsed)); continue }
+      }
+      if (entry.seq > 1) {
+        const pred = known.get(entry.seq - 1)
+        if (pred == null) {
+          pending.add(parsed)
+          if (!fromPending) result.pending.push(parsed.hash)
+          continue
+        }
+        if (entry.prev !== pred.hash) { result.rejected.push(rejection(RejectReason.BrokenChain, `prev does not link to the stored entry ${entry.seq - 1}`, parsed)); continue }
+        if (entry.lamport <= pred.lamport) { result.rejected.push(rejection(RejectReason.BrokenChain, `lamport ${entry.lamport} is not above the predecessor's ${pred.lamport}`, parsed)); continue }
+      }
+      known.set(entry.seq, { hash: parsed.hash, lamport: entry.lamport, bytes: parsed.bytes })
+      result.accepted.push(storedOf(parsed, receivedAt))
+    }
+  }
+
+  function forkProof (parsed: ParsedEntry, canonical: Uint8Array, detectedAt: number): ForkProof {
+    const { room, channel, author, seq } = parsed.entry
+    return { room, channel, author, seq, entries: [canonical, parsed.bytes], detectedAt }
+  }
+
+  async function ingest (envelopes: readonly unknown[]): Promise<IngestResult> {
+    const result: MutableResult = { accepted: [], rejected: [], pending: [], duplicates: [], forks: [] }
+    const candidates: ParsedEntry[] = []
+    const seen = new Set<EntryHash>()
+    for (const envelope of envelopes) {
+      const parsed = parseEnvelope(envelope, init.room)
+      if (!parsed.ok) { result.rejected.push(rejection(parsed.reason, parsed.detail)); continue }
+      const { hash, entry } = parsed.value
+      if (seen.has(hash) || pending.has(hash)) { result.duplicates.push(hash); continue }
+      seen.add(hash)
+      const allowed = acl.mayAppend(entry.author, entry.channel, entry.seq)
+      if (!allowed.ok) { result.rejected.push(rejection(allowed.reason, allowed.detail, parsed.value)); continue }
+      candidates.push(parsed.value)
+    }
+    const verdicts = await Promise.all(candidates.map(verifyEntrySignature))
+    const signed = candidates.filter((parsed, i) => {
+      if (verdicts[i] === true) return true
+      result.rejected.push(rejection(RejectReason.BadSignature, 'signature does not verify', parsed))
+      return false
+    })
+    if (signed.length > 0) {
+      const run = tail.then(() => chainAndStore(signed, result))
+      tail = run.catch(() => undefined)
+      await run
+    }
+    if (result.accepted.length > 0) emit('accepted', result.accepted)
+    if (result.forks.length > 0) emit('forks', result.forks)
+    return result
+  }
+
+  async function validateForGossip (envelope: unknown): Promise<GossipVerdict> {
+    const result = await ingest([envelope])
+    if (result.accepted.length > 0) return { action: 'accept' }
+    const rejected = result.rejected[0]
+    if (rejected != null) {
+      // With authority entries still missing, an ACL refusal may be our own lag: do not penalise the relay.
+      const action = ACL_REASONS.has(rejected.reason) && !acl.complete ? 'ignore' : 'reject'
+      return { action, reason: rejected.reason, detail: rejected.detail }
+    }
+    if (result.forks.length > 0) return { action: 'ignore', reason: RejectReason.Fork, detail: 'conflicts with a stored entry; kept as a fork proof' }
+    if (result.pending.length > 0) return { action: 'ignore', reason: RejectReason.MissingParent, detail: 'predecessor not stored yet; held as pending' }
+    return { action: 'ignore', reason: RejectReason.Duplicate, detail: 'already stored' }
+  }
+
+  return {
+    ingest,
+    validateForGossip,
+    on (type, listener) {
+      listeners[type].add(listener)
+      return () => { listeners[type].delete(listener) }
+    },
+    get pendingCount () { return pending.size }
+  }
+}
+
+interface MutableResult {
+  accepted: StoredFeedEntry[]
+  rejected: IngestRejection[]
+  pending: EntryHash[]
+  duplicates: EntryHash[]
+  forks: ForkProof[]
+}
+
+function storedOf (parsed: ParsedEntry, receivedAt: number): StoredFeedEntry {
+  const { room, channel, author, seq, lamport } = parsed.entry
+  return { hash: parsed.hash, room, channel, author, seq, lamport, bytes: parsed.bytes, payload: parsed.payload, receivedAt }
+}
