@@ -1,0 +1,259 @@
+import type { AclView } from '../acl-view.ts'
+import type { Validated } from '../result.ts'
+import type { AuthorId, ChannelId, EntryHash, RoomId } from '../types.ts'
+import { can, mayAppend } from './acl-queries.ts'
+import type { RoleDefinition } from './capabilities.ts'
+import { type DagNode, compareNodes } from './dag.ts'
+import type { AuthorityEntry, Frontier, Policy, SignedAuthorityEntry } from './entry.ts'
+import { Replay } from './replay.ts'
+import { type BanState, type Rejection, encodeAclState } from './state.ts'
+import { standingOf } from './standing.ts'
+import { validateAuthorityEntry } from './validate-entry.ts'
+
+export interface AuthorityLogInit {
+  readonly room: RoomId
+}
+
+/** What building a new entry needs from the log: its parents and the lowest lamport it may take. */
+export interface BuildContext {
+  readonly room: RoomId
+  readonly prev: readonly EntryHash[]
+  readonly lamport: number
+}
+
+export interface RoomInfo {
+  readonly id: RoomId
+  readonly genesis: EntryHash | null
+  readonly creator: AuthorId | null
+  readonly name: string
+  readonly description: string
+  readonly tags: readonly string[]
+  readonly policy: Policy
+}
+
+export interface MemberView { readonly id: AuthorId, readonly role: string, readonly rank: number, readonly since: EntryHash }
+export interface ChannelView { readonly id: ChannelId, readonly name: string, readonly topic: string, readonly archived: boolean, readonly position: number, readonly pins: readonly EntryHash[] }
+export interface InviteView {
+  readonly key: AuthorId
+  readonly role: string
+  readonly expiresAt: number | null
+  readonly maxUses: number | null
+  /** null when unlimited. */
+  readonly remainingUses: number | null
+  readonly revoked: boolean
+  readonly createdBy: AuthorId
+}
+
+/** How an `add` was absorbed: nothing new, appended to the replay, or a replay from scratch. */
+export type AddOutcome = 'unchanged' | 'incremental' | 'full'
+
+/**
+ * A room's authority log and the ACL replayed from it. Takes signed entries in any order, any
+ * number of times; holds back entries whose parents are missing (then `complete` is false);
+ * applies entries that extend the log incrementally and replays from scratch only when a late
+ * entry sorts before ones already applied. The same set of entries always yields the same state.
+ */
+export class AuthorityLog implements AclView {
+  readonly room: RoomId
+  private readonly known = new Map<EntryHash, SignedAuthorityEntry>()
+  private readonly nodes = new Map<EntryHash, DagNode>()
+  private readonly broken = new Map<EntryHash, { entry: AuthorityEntry, detail: string }>()
+  /** Parent hash (missing or itself waiting) -> children waiting for it. */
+  private readonly waitingOn = new Map<EntryHash, Set<EntryHash>>()
+  /** Waiting child -> how many of its parents are not settled yet. */
+  private readonly unsettled = new Map<EntryHash, number>()
+  private readonly heads = new Set<DagNode>()
+  private order: DagNode[] = []
+  private replay: Replay
+  private topLamport = -1
+
+  constructor (init: AuthorityLogInit) {
+    this.room = init.room
+    this.replay = new Replay(this.room, this.broken)
+  }
+
+  /** Adds entries already checked by {@link validateAuthorityEntry}; entries for another room are ignored. */
+  add (entries: readonly SignedAuthorityEntry[]): AddOutcome {
+    const ready: EntryHash[] = []
+    for (const signed of entries) {
+      if (this.known.has(signed.hash) || signed.entry.room !== this.room) continue
+      this.known.set(signed.hash, signed)
+      const pending = signed.entry.prev.filter((p) => !this.nodes.has(p) && !this.broken.has(p))
+      if (pending.length === 0) ready.push(signed.hash)
+      else {
+        this.unsettled.set(signed.hash, pending.length)
+        for (const p of pending) {
+          const children = this.waitingOn.get(p)
+          if (children == null) this.waitingOn.set(p, new Set([signed.hash]))
+          else children.add(signed.hash)
+        }
+      }
+    }
+    const fresh: DagNode[] = []
+    for (let i = 0; i < ready.length; i++) {
+      const hash = ready[i]!
+      const node = this.settle(this.known.get(hash)!.entry)
+      if (node != null) fresh.push(node)
+      for (const child of this.waitingOn.get(hash) ?? []) {
+        const left = this.unsettled.get(child)! - 1
+        if (left === 0) {
+          this.unsettled.delete(child)
+          ready.push(child)
+        } else this.unsettled.set(child, left)
+      }
+      this.waitingOn.delete(hash)
+    }
+    return this.absorb(fresh)
+  }
+
+  /** Links an entry whose parents are all settled, or marks it broken (never applicable). */
+  private settle (entry: AuthorityEntry): DagNode | undefined {
+    const badParent = entry.prev.find((p) => this.broken.has(p))
+    const parents = badParent != null ? [] : entry.prev.map((p) => this.nodes.get(p)!)
+    const low = parents.find((p) => p.entry.lamport >= entry.lamport)
+    const detail = badParent != null ? `parent ${badParent} is invalid` : low != null ? `lamport ${entry.lamport} is not above parent's ${low.entry.lamport}` : undefined
+    if (detail != null) {
+      this.broken.set(entry.hash, { entry, detail })
+      this.replay.noteBroken(entry, detail)
+      return undefined
+    }
+    const node: DagNode = { entry, parents }
+    this.nodes.set(entry.hash, node)
+    for (const p of parents) this.heads.delete(p)
+    this.heads.add(node)
+    this.topLamport = Math.max(this.topLamport, entry.lamport)
+    return node
+  }
+
+  private absorb (fresh: DagNode[]): AddOutcome {
+    if (fresh.length === 0) return 'unchanged'
+    fresh.sort(compareNodes)
+    const last = this.order.at(-1)
+    if (last == null || compareNodes(last, fresh[0]!) < 0) {
+      this.order.push(...fresh)
+      this.replay.extend(fresh, this.order)
+      return 'incremental'
+    }
+    this.order = [...this.order, ...fresh].sort(compareNodes)
+    this.replay = new Replay(this.room, this.broken)
+    this.replay.run(this.order)
+    return 'full'
+  }
+
+  /** True once genesis is applied and no entry waits for a missing parent. */
+  get complete (): boolean {
+    return this.unsettled.size === 0 && this.replay.state.genesis != null
+  }
+
+  /** Hashes some waiting entry names as a parent but nobody has sent: what to ask peers for. */
+  missing (): EntryHash[] {
+    return [...this.waitingOn.keys()].filter((h) => !this.known.has(h)).sort()
+  }
+
+  has (hash: EntryHash): boolean {
+    return this.known.has(hash)
+  }
+
+  /** Every entry held (waiting ones included), in no particular order: what to store and serve. */
+  entries (): SignedAuthorityEntry[] {
+    return [...this.known.values()]
+  }
+
+  /** Parents and lamport for a new entry; pass the room's lamport clock if feeds have seen more. */
+  buildContext (seenLamport = 0): BuildContext {
+    return { room: this.room, prev: [...this.heads].map((n) => n.entry.hash).sort(), lamport: Math.max(this.topLamport, seenLamport) + 1 }
+  }
+
+  mayAppend (author: AuthorId, channel: ChannelId, seq: number): Validated<true> {
+    return mayAppend(this.replay.state, author, channel, seq)
+  }
+
+  can (author: AuthorId, capability: string, target?: AuthorId): boolean {
+    return can(this.replay.state, author, capability, target)
+  }
+
+  /** The role name a key holds now ('banned', or null without one). */
+  roleOf (author: AuthorId): string | null {
+    return standingOf(this.replay.state, author).role
+  }
+
+  info (): RoomInfo {
+    const s = this.replay.state
+    return { id: s.room, genesis: s.genesis, creator: s.creator, name: s.name, description: s.description, tags: s.tags, policy: s.policy }
+  }
+
+  /** Members, highest rank first. */
+  members (): MemberView[] {
+    const s = this.replay.state
+    return [...s.members.values()]
+      .map((m) => ({ id: m.id, role: m.role, rank: s.roles.get(m.role)?.rank ?? 0, since: m.since }))
+      .sort((a, b) => b.rank - a.rank || (a.id < b.id ? -1 : 1))
+  }
+
+  /** Role definitions, highest rank first. */
+  roles (): RoleDefinition[] {
+    return [...this.replay.state.roles.values()].sort((a, b) => b.rank - a.rank || (a.name < b.name ? -1 : 1))
+  }
+
+  /** Channels in display position. */
+  channels (): ChannelView[] {
+    return [...this.replay.state.channels.values()]
+      .map((c) => ({ id: c.id, name: c.name, topic: c.topic, archived: c.archived, position: c.position, pins: [...c.pins] }))
+      .sort((a, b) => a.position - b.position)
+  }
+
+  bans (): BanState[] {
+    return [...this.replay.state.bans.values()]
+  }
+
+  /** Feed cut-offs of keys that lost their role, for showing which of their messages still count. */
+  departed (): Map<AuthorId, Frontier> {
+    return new Map(this.replay.state.departed)
+  }
+
+  invites (): InviteView[] {
+    return [...this.replay.state.invites.values()].map((i) => ({
+      key: i.key,
+      role: i.role,
+      expiresAt: i.expiresAt,
+      maxUses: i.maxUses,
+      remainingUses: i.maxUses == null ? null : i.maxUses - i.uses,
+      revoked: i.revoked,
+      createdBy: i.createdBy
+    }))
+  }
+
+  /** Refused entries with reasons, in replay order: what moderators review. */
+  rejected (): Rejection[] {
+    return [...this.replay.state.rejected.values()].sort((a, b) => a.lamport - b.lamport || (a.hash < b.hash ? -1 : 1))
+  }
+
+  /** Canonical bytes of the replayed state: equal on every peer holding the same entries. */
+  encodeState (): Uint8Array {
+    return encodeAclState(this.replay.state)
+  }
+}
+
+/** Factory, per house style. */
+export function authorityLog (init: AuthorityLogInit): AuthorityLog {
+  return new AuthorityLog(init)
+}
+
+/** An entry that failed {@link validateAuthorityEntry}, by its position in the input. */
+export interface InvalidEntry { readonly index: number, readonly reason: string, readonly detail: string }
+
+/**
+ * Validates raw entries concurrently (cached by hash) and replays the valid ones: the path from
+ * storage or a sync batch. Invalid entries are reported, never thrown.
+ */
+export async function loadAuthorityLog (room: RoomId, entries: readonly Uint8Array[], into: AuthorityLog = authorityLog({ room })): Promise<{ log: AuthorityLog, invalid: InvalidEntry[] }> {
+  const verdicts = await Promise.all(entries.map((bytes) => validateAuthorityEntry(bytes, room)))
+  const invalid: InvalidEntry[] = []
+  const valid: SignedAuthorityEntry[] = []
+  verdicts.forEach((v, index) => {
+    if (v.ok) valid.push(v.value)
+    else invalid.push({ index, reason: v.reason, detail: v.detail })
+  })
+  into.add(valid)
+  return { log: into, invalid }
+}

@@ -1,0 +1,97 @@
+import { RejectReason } from '../result.ts'
+import type { AuthorId, EntryHash, RoomId } from '../types.ts'
+import { type DagNode, ancestorsAmong } from './dag.ts'
+import { Action, type AuthorityEntry } from './entry.ts'
+import { applyEntry, recordRejection } from './reducer.ts'
+import { type AclState, emptyState } from './state.ts'
+
+/** The entry removes its target's standing (REVOKE by someone else, or BAN): the void rule applies. */
+function removalTarget (e: AuthorityEntry): AuthorId | undefined {
+  if (e.action === Action.BAN) return e.target
+  if (e.action === Action.REVOKE && e.target !== e.signer) return e.target
+  return undefined
+}
+
+const VOID = 'signer was revoked or banned by an entry this one does not descend from'
+
+/**
+ * Runs the reducer over nodes in replay order and enforces the void rule: once a removal R of key K
+ * is accepted, K's entries are void unless they are ancestors of R (K did them before R was made)
+ * or descendants of R (judged then by the state, which may have re-admitted K). An accepted entry
+ * of K that turns out to be concurrent with a later-ordered R is voided retroactively by restarting
+ * the pass with it marked void; voids only grow within one replay, so the restarts end.
+ */
+export class Replay {
+  state: AclState
+  private readonly voided = new Set<EntryHash>()
+  private removals = new Map<AuthorId, DagNode[]>()
+  private acceptedBy = new Map<AuthorId, DagNode[]>()
+
+  constructor (private readonly room: RoomId, private readonly broken: ReadonlyMap<EntryHash, { entry: AuthorityEntry, detail: string }>) {
+    this.state = this.fresh()
+  }
+
+  /** Replays `order` from the empty state, restarting whenever a void is discovered late. */
+  run (order: readonly DagNode[]): void {
+    while (!this.pass(order)) { /* a late void was found: replay again with it */ }
+  }
+
+  /**
+   * Applies nodes that sort after everything applied so far (the incremental path). If one of
+   * them voids an earlier entry, replays `order` (which must already end with `nodes`) instead.
+   */
+  extend (nodes: readonly DagNode[], order: readonly DagNode[]): void {
+    for (const node of nodes) {
+      if (!this.step(node)) {
+        this.run(order)
+        return
+      }
+    }
+  }
+
+  /** Notes an entry that can never apply (its chain is broken) in the live state. */
+  noteBroken (entry: AuthorityEntry, detail: string): void {
+    recordRejection(this.state, entry, { ok: false, reason: RejectReason.BrokenChain, detail })
+  }
+
+  private fresh (): AclState {
+    const state = emptyState(this.room)
+    for (const { entry, detail } of this.broken.values()) recordRejection(state, entry, { ok: false, reason: RejectReason.BrokenChain, detail })
+    return state
+  }
+
+  private pass (order: readonly DagNode[]): boolean {
+    this.state = this.fresh()
+    this.removals = new Map()
+    this.acceptedBy = new Map()
+    for (const node of order) if (!this.step(node)) return false
+    return true
+  }
+
+  /** Applies one node; false when it exposed earlier accepted entries that must be void. */
+  private step (node: DagNode): boolean {
+    const e = node.entry
+    const removals = this.removals.get(e.signer)
+    if (this.voided.has(e.hash) || (removals != null && ancestorsAmong(node, removals).size < removals.length)) {
+      this.voided.add(e.hash)
+      recordRejection(this.state, e, { ok: false, reason: RejectReason.Unauthorized, detail: VOID })
+      return true
+    }
+    if (!applyEntry(this.state, e).ok) return true
+    push(this.acceptedBy, e.signer, node)
+    const target = removalTarget(e)
+    if (target == null) return true
+    push(this.removals, target, node)
+    const earlier = this.acceptedBy.get(target) ?? []
+    const before = ancestorsAmong(node, earlier)
+    const concurrent = earlier.filter((n) => !before.has(n))
+    for (const n of concurrent) this.voided.add(n.entry.hash)
+    return concurrent.length === 0
+  }
+}
+
+function push<K, V> (m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k)
+  if (list == null) m.set(k, [v])
+  else list.push(v)
+}
