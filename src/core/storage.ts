@@ -69,8 +69,12 @@ export interface FeedStore {
   getRange (channel: ChannelId, author: AuthorId, fromSeq: number, toSeq: number): Promise<StoredFeedEntry[]>
   /** Each author's highest stored entry in the channel: the channel's vector clock. */
   heads (channel: ChannelId): Promise<FeedHead[]>
-  /** A page in display order: `limit` entries strictly after `after` (or from the start), or strictly before `before` (or from the end), ascending either way. */
-  page (channel: ChannelId, query: { readonly after?: OrderKey, readonly before?: OrderKey, readonly limit: number }): Promise<StoredFeedEntry[]>
+  /**
+   * A page in display order, ascending, of entries strictly between `after` (or the start) and
+   * `before` (or the end): the first `limit` of them, or the last `limit` when `before` is given.
+   * `before: 'end'` asks for the newest `limit` entries (a channel opens at its end).
+   */
+  page (channel: ChannelId, query: { readonly after?: OrderKey, readonly before?: OrderKey | 'end', readonly limit: number }): Promise<StoredFeedEntry[]>
   count (channel: ChannelId): Promise<number>
   /** Replaces or removes (null) the payload of a stored entry; a no-op if the entry is not stored. */
   setPayload (channel: ChannelId, author: AuthorId, seq: number, payload: Uint8Array | null): Promise<void>
