@@ -1,0 +1,35 @@
+import { StrictNoSign, type GossipsubOpts } from '@libp2p/gossipsub'
+
+/**
+ * GossipSub settings shared by browsers and relays. Why each differs from the library default:
+ *
+ * - StrictNoSign: every payload we gossip is a record signed by its author's Ed25519 key and
+ *   checked by the topic validator, so a second, per-hop libp2p signature would only add 100+ bytes
+ *   and a verification per message, and would tie the author to a transient peer id. Message ids
+ *   are the hash of the data, so the same entry relayed by two peers is deduplicated.
+ * - floodPublish (kept on): our own messages go straight to every peer subscribed to the topic
+ *   that we are connected to, not only to the D mesh peers, so in a room whose members hold direct
+ *   WebRTC connections to each other a message takes one hop.
+ * - heartbeatInterval 500 ms (default 1 s): the mesh repairs itself twice as fast after churn.
+ * - D 8 / Dlo 6 / Dhi 12 / Dlazy 8 (defaults 6 / 4 / 12 / 6): rooms are small, so a wider mesh
+ *   forwards others' messages in fewer hops.
+ * - allowPublishToZeroTopicPeers, ignoreDuplicatePublishError: publishing in an empty room is
+ *   normal, not an error; the caller learns it from `recipients: 0`.
+ * - runOnLimitedConnection false: relayed (limited) circuits are for WebRTC signalling only.
+ */
+export function gossipOptions (overrides: Partial<GossipsubOpts> = {}): Partial<GossipsubOpts> {
+  return {
+    globalSignaturePolicy: StrictNoSign,
+    floodPublish: true,
+    heartbeatInterval: 500,
+    D: 8,
+    Dlo: 6,
+    Dhi: 12,
+    Dlazy: 8,
+    allowPublishToZeroTopicPeers: true,
+    ignoreDuplicatePublishError: true,
+    runOnLimitedConnection: false,
+    // a Reject from our validators is what scores a peer down; keep the rest of scoring default
+    ...overrides
+  }
+}

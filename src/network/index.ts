@@ -1,0 +1,12 @@
+/** The network layer's public surface: what src/client and the room layer import. */
+export { createPeerNode, NetworkProfile } from './peer-node.ts'
+export type { PeerNode, PeerNodeComponents, PeerNodeInit, TopicHandlers, ValidationVerdict, ProviderInfo, SignalOptions } from './peer-node.ts'
+export { NetworkState } from './status.ts'
+export type { NetworkStatus, ConnectionInfo } from './status.ts'
+export { loadNetworkConfig, parseNetworkConfig, DEFAULT_NETWORK_CONFIG } from './config.ts'
+export type { NetworkConfig } from './config.ts'
+export { writeMessage, readMessage } from './length-prefixed.ts'
+export { signUserRecord, validateUserRecord, userRecordKey } from './user-record.ts'
+export type { UserRecord, RoutingHint } from './user-record.ts'
+export { DHT_PROTOCOL } from './protocol.ts'
+export * from './errors.ts'

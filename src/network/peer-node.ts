@@ -1,0 +1,536 @@
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { TopicValidatorResult } from '@libp2p/gossipsub'
+import type { Connection, PeerId, PrivateKey, Stream } from '@libp2p/interface'
+import type { CID } from 'multiformats/cid'
+import type { MetaStore } from '../core/storage.ts'
+import type { AuthorId } from '../core/types.ts'
+import type { Signer } from '../core/identity/ed25519.ts'
+import { AbortedError } from '../core/errors.ts'
+import { createBrowserLibp2p, type BrowserLibp2p } from './browser-libp2p.ts'
+import { NetworkProfile } from './profile.ts'
+import { createConnectionBudget, DEFAULT_RTC_CONNECTION_BUDGET, type ConnectionBudget } from './connection-budget.ts'
+import { createPeerCache, type PeerCache } from './peer-cache.ts'
+import { DEFAULT_BACKOFF, backoffDelay, pageHidden, type BackoffInit } from './backoff.ts'
+import { DHT_PROTOCOL } from './protocol.ts'
+import { NetworkError, NotStartedError } from './errors.ts'
+import { signUserRecord, userRecordKey, validateUserRecord, dhtUserRecordSelector, type RoutingHint, type UserRecord } from './user-record.ts'
+import { NetworkState, type NetworkStatus, type ConnectionInfo, sameStatus } from './status.ts'
+
+export { NetworkProfile }
+
+/** What a peer node needs from the rest of the app. */
+export interface PeerNodeComponents {
+  /** Where addresses of peers seen are cached across restarts. */
+  readonly meta: MetaStore
+}
+
+export interface PeerNodeInit {
+  /** Bootstrap/relay multiaddrs (with /p2p/<id>); any one reachable is enough. */
+  readonly bootstrap: readonly string[]
+  /** ICE servers for WebRTC; ignored (none used) in the loopback profile. */
+  readonly iceServers?: readonly RTCIceServer[]
+  /** See {@link NetworkProfile}; 'default' unless this is a test or a dev setup on 127.0.0.1. */
+  readonly profile?: NetworkProfile
+  /** RTCPeerConnections this tab may ever create (Chrome allows ~500 per tab lifetime). */
+  readonly rtcConnectionBudget?: number
+  /** Open connections the tab keeps at most (libp2p prunes beyond it). Default 48. */
+  readonly maxConnections?: number
+  /** Relay reservations this tab grants other peers (signalling only). Default 8. */
+  readonly relayReservations?: number
+  /** How often provided keys are re-announced (ms); must stay below the relays' provider TTL. Default 10 min. */
+  readonly reprovideIntervalMs?: number
+  readonly backoff?: BackoffInit
+  /** A fixed libp2p key (tests); by default each tab gets a fresh one: one tab is one peer. */
+  readonly privateKey?: PrivateKey
+}
+
+export type ValidationVerdict = 'accept' | 'reject' | 'ignore'
+
+/** What a room (or any other) layer does with one gossip topic. */
+export interface TopicHandlers {
+  /** Runs before a message is delivered or forwarded; 'reject' also scores the sender down. Must not throw. */
+  validate (bytes: Uint8Array, fromPeer: string): Promise<ValidationVerdict>
+  /** Called for each accepted message (not for our own). */
+  onMessage (bytes: Uint8Array, fromPeer: string): void
+}
+
+export interface ProviderInfo {
+  readonly peerId: string
+  readonly addrs: readonly string[]
+}
+
+export interface SignalOptions { readonly signal?: AbortSignal }
+
+/**
+ * The network as the rest of the app sees it: one libp2p node in this tab. Small on purpose; the
+ * room layer (gossip validators, history sync) is built on top of it in src/network/room-*.ts.
+ */
+export interface PeerNode {
+  /** This tab's libp2p peer id (fresh per tab unless a key is given). */
+  readonly peerId: string
+  /** Starts libp2p and begins dialling cached peers and bootstrap nodes; safe to call twice. */
+  start (): Promise<void>
+  /** Stops every timer and connection; safe to call twice. */
+  stop (): Promise<void>
+  status (): NetworkStatus
+  /** Called with a new snapshot on every change; returns the unsubscribe function. */
+  onStatus (listener: (status: NetworkStatus) => void): () => void
+
+  /** Announces in the DHT that this peer provides `key`, and keeps re-announcing it until {@link unprovide}. */
+  provide (key: CID, options?: SignalOptions): Promise<void>
+  unprovide (key: CID): void
+  /** Peers that announced `key`, with their addresses (this peer excluded). */
+  findProviders (key: CID, options?: SignalOptions & { readonly limit?: number }): Promise<ProviderInfo[]>
+  /**
+   * Connects to a peer, trying direct WebRTC (signalled through a relay) first, then any other
+   * address. A relayed-only connection is not kept as the answer when WebRTC works.
+   */
+  dialPeer (target: string | readonly string[], options?: SignalOptions): Promise<ConnectionInfo>
+
+  subscribe (topic: string, handlers: TopicHandlers): void
+  unsubscribe (topic: string): void
+  /** Gossips `bytes`; `recipients` is how many peers it was sent to (0 is not an error). */
+  publish (topic: string, bytes: Uint8Array): Promise<{ recipients: number }>
+  /** Peers known to be subscribed to `topic`. */
+  topicPeers (topic: string): string[]
+
+  /** Serves a stream protocol; the handler owns the stream (see length-prefixed.ts for request/response). */
+  handle (protocol: string, handler: (stream: Stream, fromPeer: string) => void | Promise<void>): Promise<void>
+  unhandle (protocol: string): Promise<void>
+  newStream (peer: string, protocol: string, options?: SignalOptions): Promise<Stream>
+
+  /**
+   * Signs and stores this user's routing hints in the DHT (re-stored when a DHT server reconnects).
+   * Throws InvalidUserRecordError if our own record is invalid; a remote refusal is not an error:
+   * `stored` counts the DHT servers that accepted it.
+   */
+  putUserRecord (signer: Signer, options?: SignalOptions & { readonly hints?: readonly RoutingHint[] }): Promise<{ stored: number }>
+  /** The newest valid routing hints of a user, or undefined if none is found. */
+  getUserRecord (author: AuthorId, options?: SignalOptions): Promise<UserRecord | undefined>
+}
+
+const DIAL_TIMEOUT_MS = 15_000
+const CACHED_PEERS_AT_START = 6
+
+/** Builds a peer node; the libp2p key exists from here on, so `peerId` is known before start. */
+export async function createPeerNode (components: PeerNodeComponents, init: PeerNodeInit): Promise<PeerNode> {
+  const budget = createConnectionBudget(init.rtcConnectionBudget ?? DEFAULT_RTC_CONNECTION_BUDGET)
+  const libp2p = await createBrowserLibp2p({
+    profile: init.profile ?? NetworkProfile.Default,
+    budget,
+    maxConnections: init.maxConnections ?? 48,
+    relayReservations: init.relayReservations ?? 8,
+    circuitListeners: Math.max(2, Math.min(init.bootstrap.length, 3)),
+    ...(init.iceServers != null ? { iceServers: init.iceServers } : {}),
+    ...(init.privateKey != null ? { privateKey: init.privateKey } : {})
+  })
+  return new LibP2pPeerNode(libp2p, budget, createPeerCache(components.meta), init)
+}
+
+interface BootstrapTarget {
+  readonly addr: Multiaddr
+  readonly peerId: string | undefined
+  attempt: number
+  timer?: ReturnType<typeof setTimeout>
+  dialing: boolean
+}
+
+class LibP2pPeerNode implements PeerNode {
+  readonly peerId: string
+  private started = false
+  private settledFirstRound = false
+  private stopController = new AbortController()
+  private readonly bootstraps: BootstrapTarget[]
+  private readonly listeners = new Set<(s: NetworkStatus) => void>()
+  private lastStatus: NetworkStatus | undefined
+  private lastError: string | undefined
+  private readonly topics = new Map<string, TopicHandlers>()
+  private readonly provided = new Map<string, CID>()
+  private reprovideTimer: ReturnType<typeof setInterval> | undefined
+  private userRecord: UserRecord | undefined
+  private readonly backoff: BackoffInit
+
+  constructor (
+    private readonly libp2p: BrowserLibp2p,
+    private readonly budget: ConnectionBudget,
+    private readonly cache: PeerCache,
+    private readonly init: PeerNodeInit
+  ) {
+    this.peerId = libp2p.peerId.toString()
+    this.backoff = init.backoff ?? DEFAULT_BACKOFF
+    this.bootstraps = init.bootstrap.map((a) => {
+      const addr = multiaddr(a)
+      return { addr, peerId: addr.getComponents().findLast((c) => c.name === 'p2p')?.value, attempt: 0, dialing: false }
+    })
+  }
+
+  async start (): Promise<void> {
+    if (this.started) return
+    this.started = true
+    this.settledFirstRound = false
+    this.stopController = new AbortController()
+    const events = this.libp2p
+    events.addEventListener('connection:open', this.onConnectionOpen)
+    events.addEventListener('connection:close', this.onConnectionClose)
+    events.addEventListener('peer:identify', this.onIdentify)
+    events.addEventListener('self:peer:update', this.emitStatus)
+    this.libp2p.services.pubsub.addEventListener('gossipsub:message', this.onGossip)
+    if (typeof window !== 'undefined') {
+      window.addEventListener('online', this.onOnline)
+      window.addEventListener('offline', this.emitStatus)
+      document.addEventListener('visibilitychange', this.onVisible)
+    }
+    await this.libp2p.start()
+    for (const topic of this.topics.keys()) this.libp2p.services.pubsub.subscribe(topic)
+    this.reprovideTimer = setInterval(() => { this.reannounce() }, this.init.reprovideIntervalMs ?? 10 * 60_000)
+    this.emitStatus()
+    void this.dialCachedPeers()
+    void Promise.allSettled(this.bootstraps.map(async (b) => this.dialBootstrap(b))).then(() => {
+      this.settledFirstRound = true
+      this.emitStatus()
+    })
+  }
+
+  async stop (): Promise<void> {
+    if (!this.started) return
+    this.started = false
+    this.stopController.abort(new AbortedError('the peer node stopped'))
+    clearInterval(this.reprovideTimer)
+    for (const b of this.bootstraps) { clearTimeout(b.timer); b.attempt = 0 }
+    const events = this.libp2p
+    events.removeEventListener('connection:open', this.onConnectionOpen)
+    events.removeEventListener('connection:close', this.onConnectionClose)
+    events.removeEventListener('peer:identify', this.onIdentify)
+    events.removeEventListener('self:peer:update', this.emitStatus)
+    this.libp2p.services.pubsub.removeEventListener('gossipsub:message', this.onGossip)
+    if (typeof window !== 'undefined') {
+      window.removeEventListener('online', this.onOnline)
+      window.removeEventListener('offline', this.emitStatus)
+      document.removeEventListener('visibilitychange', this.onVisible)
+    }
+    await this.libp2p.stop()
+    this.emitStatus()
+  }
+
+  // ---- status ----
+
+  status (): NetworkStatus {
+    const connections: ConnectionInfo[] = this.libp2p.getConnections()
+      .filter((c) => c.status === 'open')
+      .map(connectionInfo)
+    const connectedPeers = new Set(connections.map((c) => c.peerId))
+    const dht = this.libp2p.services.dht as unknown as { routingTable?: { size: number }, getMode(): 'client' | 'server' }
+    const offline = typeof navigator !== 'undefined' && navigator.onLine === false
+    const state = !this.started || (!this.settledFirstRound && connections.length === 0)
+      ? NetworkState.Starting
+      : offline ? NetworkState.Offline
+        : connections.length > 0 ? NetworkState.Connected : NetworkState.BootstrapUnreachable
+    return {
+      state,
+      peerId: this.peerId,
+      relays: this.bootstraps.map((b) => ({ address: b.addr.toString(), connected: b.peerId != null && connectedPeers.has(b.peerId) })),
+      dht: { routingTableSize: dht.routingTable?.size ?? 0, mode: dht.getMode() },
+      connections,
+      rtcConnectionsUsed: this.budget.used,
+      ...(this.lastError != null ? { lastError: this.lastError } : {})
+    }
+  }
+
+  onStatus (listener: (status: NetworkStatus) => void): () => void {
+    this.listeners.add(listener)
+    return () => { this.listeners.delete(listener) }
+  }
+
+  private readonly emitStatus = (): void => {
+    const next = this.status()
+    if (this.lastStatus != null && sameStatus(this.lastStatus, next)) return
+    this.lastStatus = next
+    for (const l of this.listeners) l(next)
+  }
+
+  // ---- connectivity ----
+
+  private readonly onConnectionOpen = (): void => { this.emitStatus() }
+
+  private readonly onConnectionClose = (evt: CustomEvent<Connection>): void => {
+    const peer = evt.detail.remotePeer.toString()
+    for (const b of this.bootstraps) {
+      if (b.peerId === peer && this.libp2p.getConnections(evt.detail.remotePeer).length === 0) this.scheduleBootstrap(b)
+    }
+    this.emitStatus()
+  }
+
+  private readonly onIdentify = (evt: CustomEvent<{ peerId: PeerId, listenAddrs: Multiaddr[], protocols: string[] }>): void => {
+    const { peerId, listenAddrs, protocols } = evt.detail
+    void this.cache.remember(peerId.toString(), listenAddrs.map((a) => a.toString())).catch((err: unknown) => { this.noteError('peer cache', err) })
+    // a DHT server (re)appeared: our provider records and user record may be missing there
+    if (protocols.includes(DHT_PROTOCOL) && this.bootstraps.some((b) => b.peerId === peerId.toString())) this.reannounce()
+    this.emitStatus()
+  }
+
+  private readonly onOnline = (): void => {
+    for (const b of this.bootstraps) { b.attempt = 0; if (!this.connectedTo(b)) this.scheduleBootstrap(b, 0) }
+    this.emitStatus()
+  }
+
+  private readonly onVisible = (): void => {
+    if (pageHidden()) return
+    // timers were stretched while hidden: retry soon now that the user looks at the page
+    for (const b of this.bootstraps) if (!this.connectedTo(b) && !b.dialing) this.scheduleBootstrap(b, 0)
+  }
+
+  private connectedTo (b: BootstrapTarget): boolean {
+    return b.peerId != null && this.libp2p.getConnections(peerIdFromString(b.peerId)).some((c) => c.status === 'open')
+  }
+
+  private scheduleBootstrap (b: BootstrapTarget, delay = backoffDelay(this.backoff, b.attempt, pageHidden())): void {
+    if (!this.started) return
+    clearTimeout(b.timer)
+    b.timer = setTimeout(() => { void this.dialBootstrap(b) }, delay)
+  }
+
+  private async dialBootstrap (b: BootstrapTarget): Promise<void> {
+    if (!this.started || b.dialing) return
+    b.dialing = true
+    try {
+      await this.libp2p.dial(b.addr, { signal: this.dialSignal() })
+      b.attempt = 0
+    } catch (err) {
+      this.noteError(`bootstrap ${b.addr.toString()}`, err)
+      b.attempt++
+      this.scheduleBootstrap(b)
+    } finally {
+      b.dialing = false
+      this.emitStatus()
+    }
+  }
+
+  private async dialCachedPeers (): Promise<void> {
+    const bootstrapIds = new Set(this.bootstraps.map((b) => b.peerId))
+    const cached = (await this.cache.recent(CACHED_PEERS_AT_START + bootstrapIds.size)).filter((p) => !bootstrapIds.has(p.peerId)).slice(0, CACHED_PEERS_AT_START)
+    await Promise.allSettled(cached.map(async (p) => this.dialPeer([...p.addrs], { signal: this.dialSignal() })))
+  }
+
+  private dialSignal (signal?: AbortSignal): AbortSignal {
+    return AbortSignal.any([this.stopController.signal, AbortSignal.timeout(DIAL_TIMEOUT_MS), ...(signal != null ? [signal] : [])])
+  }
+
+  private noteError (what: string, err: unknown): void {
+    this.lastError = `${what}: ${err instanceof Error ? err.message : String(err)}`
+  }
+
+  async dialPeer (target: string | readonly string[], options: SignalOptions = {}): Promise<ConnectionInfo> {
+    this.assertStarted()
+    const addrs = typeof target === 'string' ? await this.knownAddrs(target) : target.map((a) => multiaddr(a))
+    const peer = typeof target === 'string' ? target : addrs.map(peerOfAddr).find((p) => p != null)
+    if (peer != null) {
+      const direct = this.libp2p.getConnections(peerIdFromString(peer)).find((c) => c.status === 'open' && c.limits == null)
+      if (direct != null) return connectionInfo(direct)
+    }
+    if (addrs.length === 0 && peer != null) {
+      return connectionInfo(await this.libp2p.dial(peerIdFromString(peer), { signal: this.dialSignal(options.signal) }))
+    }
+    const webrtc = this.budget.exhausted ? [] : addrs.filter((a) => a.toString().includes('/webrtc'))
+    let firstError: Error | undefined
+    for (const attempt of [webrtc, addrs.filter((a) => !webrtc.includes(a))]) {
+      if (attempt.length === 0) continue
+      try {
+        return connectionInfo(await this.libp2p.dial(attempt, { signal: this.dialSignal(options.signal) }))
+      } catch (err) {
+        options.signal?.throwIfAborted()
+        firstError ??= err instanceof Error ? err : new Error(String(err))
+      }
+    }
+    throw firstError ?? new NetworkError('no address to dial')
+  }
+
+  /**
+   * Addresses of a peer: what the peer store knows, plus WebRTC-over-circuit through every
+   * connected peer that runs a relay server (a mutual peer can signal when the bootstrap is gone).
+   */
+  private async knownAddrs (peer: string): Promise<Multiaddr[]> {
+    const id = peerIdFromString(peer)
+    const known: Multiaddr[] = []
+    try {
+      known.push(...(await this.libp2p.peerStore.get(id)).addresses.map((a) => a.multiaddr))
+    } catch { /* not in the peer store */ }
+    for (const conn of this.libp2p.getConnections()) {
+      if (conn.remotePeer.equals(id) || conn.limits != null) continue
+      known.push(multiaddr(`/p2p/${conn.remotePeer.toString()}/p2p-circuit/webrtc/p2p/${peer}`))
+    }
+    return known.map((a) => (peerOfAddr(a) === peer ? a : a.encapsulate(`/p2p/${peer}`)))
+  }
+
+  private assertStarted (): void {
+    if (!this.started) throw new NotStartedError()
+  }
+
+  // ---- DHT ----
+
+  async provide (key: CID, options: SignalOptions = {}): Promise<void> {
+    this.assertStarted()
+    this.provided.set(key.toString(), key)
+    await this.provideOne(key, options.signal)
+  }
+
+  unprovide (key: CID): void {
+    this.provided.delete(key.toString())
+  }
+
+  private async provideOne (key: CID, signal?: AbortSignal): Promise<void> {
+    try {
+      await this.libp2p.contentRouting.provide(key, { signal: this.dialSignal(signal) })
+    } catch (err) {
+      signal?.throwIfAborted()
+      this.noteError('provide', err)
+    }
+  }
+
+  /** Re-announces provided keys and the user record (timer, or a DHT server reconnected). */
+  private reannounce (): void {
+    if (!this.started) return
+    for (const key of this.provided.values()) void this.provideOne(key)
+    if (this.userRecord != null) void this.storeUserRecord(this.userRecord)
+  }
+
+  async findProviders (key: CID, options: SignalOptions & { readonly limit?: number } = {}): Promise<ProviderInfo[]> {
+    this.assertStarted()
+    const found = new Map<string, ProviderInfo>()
+    try {
+      for await (const p of this.libp2p.contentRouting.findProviders(key, { signal: this.dialSignal(options.signal) })) {
+        if (p.id.equals(this.libp2p.peerId)) continue
+        const prev = found.get(p.id.toString())?.addrs ?? []
+        found.set(p.id.toString(), { peerId: p.id.toString(), addrs: [...new Set([...prev, ...p.multiaddrs.map((a) => a.toString())])] })
+        if (options.limit != null && found.size >= options.limit) break
+      }
+    } catch (err) {
+      options.signal?.throwIfAborted()
+      if (found.size === 0) this.noteError('findProviders', err)
+    }
+    return [...found.values()]
+  }
+
+  async putUserRecord (signer: Signer, options: SignalOptions & { readonly hints?: readonly RoutingHint[] } = {}): Promise<{ stored: number }> {
+    this.assertStarted()
+    const hints = options.hints ?? [{ peerId: this.peerId, addrs: this.libp2p.getMultiaddrs().map((a) => a.toString()).slice(0, 16) }]
+    const record = await signUserRecord(signer, hints)
+    this.userRecord = record
+    return { stored: await this.storeUserRecord(record, options.signal) }
+  }
+
+  private async storeUserRecord (record: UserRecord, signal?: AbortSignal): Promise<number> {
+    let stored = 0
+    try {
+      for await (const ev of this.libp2p.services.dht.put(userRecordKey(record.author), record.bytes, { signal: this.dialSignal(signal) })) {
+        if (ev.name === 'PEER_RESPONSE' && ev.messageName === 'PUT_VALUE') stored++
+      }
+    } catch (err) {
+      signal?.throwIfAborted()
+      this.noteError('putUserRecord', err)
+    }
+    return stored
+  }
+
+  async getUserRecord (author: AuthorId, options: SignalOptions = {}): Promise<UserRecord | undefined> {
+    this.assertStarted()
+    const key = userRecordKey(author)
+    const values: Uint8Array[] = []
+    try {
+      for await (const ev of this.libp2p.services.dht.get(key, { signal: this.dialSignal(options.signal) })) {
+        if (ev.name === 'VALUE') values.push(ev.value)
+      }
+    } catch (err) {
+      options.signal?.throwIfAborted()
+      if (values.length === 0) return undefined
+      this.noteError('getUserRecord', err)
+    }
+    if (values.length === 0) return undefined
+    const best = values[await dhtUserRecordSelector(key, values)]!
+    const checked = await validateUserRecord(key, best)
+    return checked.ok ? checked.value : undefined
+  }
+
+  // ---- gossip ----
+
+  subscribe (topic: string, handlers: TopicHandlers): void {
+    this.topics.set(topic, handlers)
+    this.libp2p.services.pubsub.topicValidators.set(topic, async (peer, message) => {
+      try {
+        return VERDICTS[await handlers.validate(message.data, peer.toString())] ?? TopicValidatorResult.Reject
+      } catch {
+        return TopicValidatorResult.Reject
+      }
+    })
+    if (this.started) this.libp2p.services.pubsub.subscribe(topic)
+  }
+
+  unsubscribe (topic: string): void {
+    this.topics.delete(topic)
+    this.libp2p.services.pubsub.topicValidators.delete(topic)
+    if (this.started) this.libp2p.services.pubsub.unsubscribe(topic)
+  }
+
+  private readonly onGossip = (evt: CustomEvent<{ propagationSource: PeerId, msg: { topic: string, data: Uint8Array } }>): void => {
+    const { propagationSource, msg } = evt.detail
+    const handlers = this.topics.get(msg.topic)
+    if (handlers == null) return
+    try {
+      handlers.onMessage(msg.data, propagationSource.toString())
+    } catch (err) {
+      this.noteError(`onMessage ${msg.topic}`, err)
+    }
+  }
+
+  async publish (topic: string, bytes: Uint8Array): Promise<{ recipients: number }> {
+    this.assertStarted()
+    const result = await this.libp2p.services.pubsub.publish(topic, bytes)
+    return { recipients: result.recipients.length }
+  }
+
+  topicPeers (topic: string): string[] {
+    return this.libp2p.services.pubsub.getSubscribers(topic).map((p) => p.toString())
+  }
+
+  // ---- streams ----
+
+  async handle (protocol: string, handler: (stream: Stream, fromPeer: string) => void | Promise<void>): Promise<void> {
+    await this.libp2p.handle(protocol, async (stream, connection) => {
+      try {
+        await handler(stream, connection.remotePeer.toString())
+      } catch (err) {
+        this.noteError(`handler ${protocol}`, err)
+        stream.abort(err instanceof Error ? err : new Error(String(err)))
+      }
+    })
+  }
+
+  async unhandle (protocol: string): Promise<void> {
+    await this.libp2p.unhandle(protocol)
+  }
+
+  async newStream (peer: string, protocol: string, options: SignalOptions = {}): Promise<Stream> {
+    this.assertStarted()
+    return this.libp2p.dialProtocol(peerIdFromString(peer), protocol, { signal: this.dialSignal(options.signal) })
+  }
+}
+
+const VERDICTS: Record<ValidationVerdict, TopicValidatorResult> = {
+  accept: TopicValidatorResult.Accept,
+  reject: TopicValidatorResult.Reject,
+  ignore: TopicValidatorResult.Ignore
+}
+
+function peerOfAddr (a: Multiaddr): string | undefined {
+  return a.getComponents().findLast((c) => c.name === 'p2p')?.value
+}
+
+function connectionInfo (c: Connection): ConnectionInfo {
+  const addr = c.remoteAddr.toString()
+  return {
+    peerId: c.remotePeer.toString(),
+    kind: c.limits != null || (addr.includes('/p2p-circuit') && !addr.includes('/webrtc')) ? 'relayed' : 'direct',
+    transport: addr.includes('/webrtc') ? 'webrtc' : addr.includes('/p2p-circuit') ? 'circuit' : /\/wss?(\/|$)/.test(addr) ? 'websockets' : 'other',
+    ...(c.rtt != null ? { rttMs: c.rtt } : {})
+  }
+}

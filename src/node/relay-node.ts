@@ -1,0 +1,79 @@
+import { createLibp2p, type Libp2p } from 'libp2p'
+import { webSockets } from '@libp2p/websockets'
+import { circuitRelayServer, type CircuitRelayService } from '@libp2p/circuit-relay-v2'
+import { noise } from '@libp2p/noise'
+import { yamux } from '@libp2p/yamux'
+import { identify, identifyPush, type Identify } from '@libp2p/identify'
+import { ping, type Ping } from '@libp2p/ping'
+import { kadDHT, passthroughMapper, removePrivateAddressesMapper, type KadDHT } from '@libp2p/kad-dht'
+import { gossipsub, type GossipSub } from '@libp2p/gossipsub'
+import type { PrivateKey } from '@libp2p/interface'
+import { gossipOptions } from '../network/gossip-options.ts'
+import { DHT_PROTOCOL } from '../network/protocol.ts'
+import { userRecordDhtOptions } from '../network/user-record.ts'
+import { NetworkProfile } from '../network/profile.ts'
+
+export interface RelayNodeInit {
+  readonly privateKey: PrivateKey
+  readonly host: string
+  readonly port: number
+  /** Addresses to announce instead of the listen addresses (e.g. /dns4/relay.example.org/tcp/443/wss). */
+  readonly announce?: readonly string[]
+  /** 'loopback' keeps private addresses in DHT answers (tests, dev on one machine). */
+  readonly profile: NetworkProfile
+  readonly maxConnections?: number
+  readonly maxReservations?: number
+  /** How long a provider record is kept (s); browsers re-provide well within it. */
+  readonly providerTtlSeconds?: number
+}
+
+export type RelayServices = {
+  identify: Identify
+  identifyPush: unknown
+  ping: Ping
+  dht: KadDHT
+  pubsub: GossipSub
+  relay: CircuitRelayService
+}
+
+export type RelayNode = Libp2p<RelayServices>
+
+/**
+ * The bootstrap/relay node: a WebSockets listener browsers can reach, a circuit-relay v2 server
+ * over which they signal WebRTC, a Kademlia DHT server (our protocol id) that holds provider and
+ * user records, and GossipSub (so it can carry room topics if asked to subscribe).
+ * Started by the caller.
+ */
+export async function createRelayNode (init: RelayNodeInit): Promise<RelayNode> {
+  const loopback = init.profile === NetworkProfile.Loopback
+  const node = await createLibp2p({
+    privateKey: init.privateKey,
+    start: false,
+    addresses: {
+      listen: [`/ip4/${init.host}/tcp/${init.port}/ws`],
+      ...(init.announce != null && init.announce.length > 0 ? { announce: [...init.announce] } : {})
+    },
+    transports: [webSockets()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionManager: { maxConnections: init.maxConnections ?? 1024 },
+    ...(loopback ? { connectionGater: { denyDialMultiaddr: () => false } } : {}),
+    services: {
+      identify: identify(),
+      identifyPush: identifyPush(),
+      ping: ping(),
+      dht: kadDHT({
+        protocol: DHT_PROTOCOL,
+        clientMode: false,
+        peerInfoMapper: loopback ? passthroughMapper : removePrivateAddressesMapper,
+        providers: { provideValidity: init.providerTtlSeconds ?? 30 * 60 },
+        ...userRecordDhtOptions
+      }),
+      pubsub: gossipsub(gossipOptions({ doPX: true })),
+      relay: circuitRelayServer({
+        reservations: { maxReservations: init.maxReservations ?? 1024, applyDefaultLimit: true }
+      })
+    }
+  })
+  return node
+}
