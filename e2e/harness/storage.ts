@@ -1,0 +1,18 @@
+// Test-only page: runs the storage contract, the Ed25519 vectors and the identity flows in real
+// Chromium (e2e/storage.spec.ts, e2e/identity.spec.ts) and the storage benchmark.
+import { createIndexedDbStorage } from '../../src/storage/indexeddb.ts'
+import { runStorageContract } from '../../tests/storage/contract.ts'
+import { ed25519VectorFailures } from '../../tests/identity/ed25519-vectors.ts'
+
+let databases = 0
+const freshName = (): string => `harness-${Date.now()}-${++databases}`
+
+const harness = {
+  runStorageContract: () => runStorageContract(() => createIndexedDbStorage({ name: freshName() })),
+  ed25519VectorFailures,
+  createIndexedDbStorage,
+  freshName
+}
+declare global { interface Window { storageHarness: typeof harness, storageHarnessReady: boolean } }
+window.storageHarness = harness
+window.storageHarnessReady = true
