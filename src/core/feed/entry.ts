@@ -147,3 +147,9 @@ export function parseEnvelope (envelope: unknown, room: RoomId): Validated<Parse
   }
   return accept({ hash: hashOf(bytes), bytes, payload: payload ?? null, entry: entryOf(record), record })
 }
+
+/** The record of an entry already validated and stored; undefined if the stored bytes are damaged. */
+export function storedRecordOf (bytes: Uint8Array): FeedEntryRecord | undefined {
+  const decoded = decodeCanonical<FeedEntryRecord>(bytes, FEED_ENTRY_MAX_BYTES, 'stored feed entry')
+  return decoded.ok ? decoded.value : undefined
+}
