@@ -1,0 +1,173 @@
+import { type AuthorityLog, authorityLog } from '../core/authority/log.ts'
+import type { BuildInit } from '../core/authority/build.ts'
+import type { SignedAuthorityEntry } from '../core/authority/entry.ts'
+import { validateAuthorityEntry } from '../core/authority/validate-entry.ts'
+import { type AppendedEntry, appendEntry } from '../core/feed/append.ts'
+import { type FeedIngest, type GossipVerdict, type IngestRejection, createFeedIngest } from '../core/feed/ingest.ts'
+import type { Signer } from '../core/identity/ed25519.ts'
+import { createDeletionApplier } from '../core/messages/deletions.ts'
+import { NotAllowedError } from '../core/errors.ts'
+import { RejectReason } from '../core/result.ts'
+import type { Storage, StoredFeedEntry } from '../core/storage.ts'
+import type { ChannelId, EntryHash, RoomId } from '../core/types.ts'
+
+export interface RoomModelComponents {
+  readonly storage: Storage
+  /** The local user; undefined only before an identity exists (then the room is read-only). */
+  readonly signer: () => Signer | undefined
+}
+
+export interface RoomModelInit { readonly room: RoomId }
+
+/** Why an authority entry from a peer was refused, for the moderators' list. */
+export interface AuthorityRejection { readonly hash?: EntryHash, readonly reason: RejectReason, readonly detail: string, readonly senderFault: boolean }
+
+export interface AuthorityAddResult {
+  /** Newly stored and applied (or waiting for parents). */
+  readonly added: readonly SignedAuthorityEntry[]
+  readonly rejected: readonly AuthorityRejection[]
+}
+
+type Listener<T> = (detail: T) => void
+
+/**
+ * One room's data, composed from the core: the authority log replayed into ACL state, the feed
+ * ingest validating against it, and the room's Lamport clock. Every path in (sync, gossip, our
+ * own authoring) goes through here, so validation happens once, in the core, before storage.
+ */
+export interface RoomModel {
+  readonly room: RoomId
+  readonly log: AuthorityLog
+  readonly feed: FeedIngest
+  /** Largest lamport seen in the room: a new entry takes one more. */
+  readonly lamport: number
+  load (): Promise<void>
+  /** Validates authority entries (sync or gossip), stores the ones the replay does not refuse. */
+  addAuthority (entries: readonly Uint8Array[]): Promise<AuthorityAddResult>
+  /** The GossipSub verdict for one authority entry; an accepted one is already stored. */
+  validateAuthorityForGossip (bytes: Uint8Array): Promise<GossipVerdict>
+  /** Builds, signs, stores and applies one authority entry of ours. */
+  authorAuthority (build: (init: BuildInit) => Promise<SignedAuthorityEntry>): Promise<SignedAuthorityEntry>
+  /** Builds, signs and stores our next entry in a channel (serialised, so two sends never fork). */
+  append (channel: ChannelId, type: string, payload: Uint8Array): Promise<AppendedEntry>
+  /** Feed entries newly stored, from peers or our own. */
+  onFeed (listener: Listener<readonly StoredFeedEntry[]>): () => void
+  /** The ACL may have changed. */
+  onAuthority (listener: Listener<readonly SignedAuthorityEntry[]>): () => void
+  onRejected (listener: Listener<readonly IngestRejection[] | readonly AuthorityRejection[]>): () => void
+}
+
+const SENDER_FAULTS = new Set<RejectReason>([RejectReason.Malformed, RejectReason.NonCanonical, RejectReason.TooLarge, RejectReason.BadSignature, RejectReason.WeakKey, RejectReason.WrongRoom, RejectReason.InviteInvalid])
+
+export function createRoomModel (components: RoomModelComponents, init: RoomModelInit): RoomModel {
+  const { storage } = components
+  const { room } = init
+  const log = authorityLog({ room })
+  const feed = createFeedIngest({ storage, acl: log }, { room })
+  const deletions = createDeletionApplier({ storage, acl: log })
+  const feedListeners = new Set<Listener<readonly StoredFeedEntry[]>>()
+  const authorityListeners = new Set<Listener<readonly SignedAuthorityEntry[]>>()
+  const rejectListeners = new Set<Listener<readonly IngestRejection[] | readonly AuthorityRejection[]>>()
+  let lamport = 0
+  let appendTail: Promise<unknown> = Promise.resolve()
+
+  const emit = <T>(set: Set<Listener<T>>, detail: T): void => {
+    for (const l of set) {
+      try { l(detail) } catch (err) { console.error('room model listener threw', err) }
+    }
+  }
+  const seen = (n: number): void => { if (n > lamport) lamport = n }
+
+  const feedAccepted = (entries: readonly StoredFeedEntry[]): void => {
+    for (const e of entries) seen(e.lamport)
+    void deletions.apply(entries).catch((err: unknown) => { console.error('applying deletes failed', err) })
+    emit(feedListeners, entries)
+  }
+  feed.on('accepted', feedAccepted)
+
+  const signer = (): Signer => {
+    const s = components.signer()
+    if (s == null) throw new Error('no identity yet: create one before writing')
+    return s
+  }
+
+  const addAuthority = async (entries: readonly Uint8Array[]): Promise<AuthorityAddResult> => {
+    const verdicts = await Promise.all(entries.map((bytes) => validateAuthorityEntry(bytes, room)))
+    const rejected: AuthorityRejection[] = []
+    const fresh: SignedAuthorityEntry[] = []
+    for (const v of verdicts) {
+      if (!v.ok) rejected.push({ reason: v.reason, detail: v.detail, senderFault: SENDER_FAULTS.has(v.reason) })
+      else if (!log.has(v.value.hash)) fresh.push(v.value)
+    }
+    if (fresh.length > 0) {
+      log.add(fresh)
+      const refused = new Map(log.rejected().map((r) => [r.hash, r]))
+      const added = fresh.filter((e) => {
+        const r = refused.get(e.hash)
+        if (r != null) rejected.push({ hash: e.hash, reason: r.reason, detail: r.detail, senderFault: false })
+        return r == null
+      })
+      if (added.length > 0) {
+        await storage.authority.putEntries(added.map((e) => ({ hash: e.hash, room, bytes: e.bytes, receivedAt: Date.now() })))
+        for (const e of added) seen(e.entry.lamport)
+        emit(authorityListeners, added)
+      }
+      if (rejected.length > 0) emit(rejectListeners, rejected)
+      return { added, rejected }
+    }
+    if (rejected.length > 0) emit(rejectListeners, rejected)
+    return { added: [], rejected }
+  }
+
+  return {
+    room,
+    log,
+    feed,
+    get lamport () { return lamport },
+    async load () {
+      const stored = await storage.authority.list(room)
+      const verdicts = await Promise.all(stored.map((s) => validateAuthorityEntry(s.bytes, room)))
+      const valid = verdicts.flatMap((v) => (v.ok ? [v.value] : []))
+      log.add(valid)
+      for (const e of valid) seen(e.entry.lamport)
+      for (const channel of log.channels()) {
+        for (const head of await storage.feeds.heads(channel.id)) seen(head.lamport)
+      }
+    },
+    addAuthority,
+    async validateAuthorityForGossip (bytes) {
+      const result = await addAuthority([bytes])
+      if (result.added.length > 0) {
+        return log.missing().length === 0 ? { action: 'accept' } : { action: 'ignore', reason: RejectReason.MissingParent, detail: 'held until its parents arrive' }
+      }
+      const r = result.rejected[0]
+      if (r != null) return { action: 'reject', reason: r.reason, detail: r.detail }
+      return { action: 'ignore', reason: RejectReason.Duplicate, detail: 'already held' }
+    },
+    async authorAuthority (build) {
+      const entry = await build({ context: log.buildContext(lamport), signer: signer() })
+      const result = await addAuthority([entry.bytes])
+      const refused = result.rejected[0]
+      if (refused != null) throw new NotAllowedError(refused.detail)
+      return entry
+    },
+    append (channel, type, payload) {
+      const run = appendTail.then(async () => {
+        const me = signer()
+        const mine = (await storage.feeds.heads(channel)).find((h) => h.author === me.id)
+        const appended = await appendEntry(me, { room, channel, ...(mine != null ? { head: mine } : {}), roomLamport: lamport, type, payload })
+        const may = log.mayAppend(me.id, channel, appended.stored.seq)
+        if (!may.ok) throw new NotAllowedError(may.detail)
+        await storage.feeds.putEntries([appended.stored])
+        feedAccepted([appended.stored])
+        return appended
+      })
+      appendTail = run.catch(() => undefined)
+      return run
+    },
+    onFeed (l) { feedListeners.add(l); return () => { feedListeners.delete(l) } },
+    onAuthority (l) { authorityListeners.add(l); return () => { authorityListeners.delete(l) } },
+    onRejected (l) { rejectListeners.add(l); return () => { rejectListeners.delete(l) } }
+  }
+}
+
