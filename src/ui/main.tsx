@@ -1,8 +1,8 @@
+import './styles.css'
 import { createRoot } from 'react-dom/client'
+import { App } from './app.tsx'
+import { applyTheme, initialTheme } from './theme.ts'
 
-function Placeholder () {
-  return <main><h1>Peer Rooms</h1><p>A peer-to-peer chat that runs in your browser.</p></main>
-}
-
+applyTheme(initialTheme())
 const root = document.getElementById('root')
-if (root != null) createRoot(root).render(<Placeholder />)
+if (root != null) createRoot(root).render(<App />)

@@ -1,0 +1,91 @@
+import { useEffect, useMemo, useState } from 'react'
+import { Capability, type ChannelSnapshot, type MessageSnapshot, type RoomClient, type RoomSnapshot } from '../../client/api.ts'
+import type { AuthorId } from '../../core/types.ts'
+import { useClient } from '../client-context.ts'
+import { useIdentity } from '../hooks.ts'
+import { shortId } from '../format.ts'
+import { createTimelineWindow } from '../timeline-store.ts'
+import { Composer } from './composer.tsx'
+import { Dialog, ErrorText, messageOf } from './dialog.tsx'
+import { MessageList, type MessageActions } from './message-list.tsx'
+import { TypingIndicator } from './typing-indicator.tsx'
+
+/** The conversation of one channel: header, the virtualised history, who is typing, the composer. */
+export function ChannelView ({ room, snapshot, channel, membersShown, onToggleMembers, onToggleSidebar }: {
+  room: RoomClient
+  snapshot: RoomSnapshot
+  channel: ChannelSnapshot
+  membersShown: boolean
+  onToggleMembers: () => void
+  onToggleSidebar: () => void
+}) {
+  const client = useClient()
+  const me = useIdentity()
+  const timeline = useMemo(() => createTimelineWindow(room, channel.id), [room, channel.id])
+  useEffect(() => {
+    const off = client.events.on('timeline', (d) => { if (d.room === room.id && d.channel === channel.id) timeline.invalidate() })
+    return () => { off(); timeline.dispose() }
+  }, [client, room, channel.id, timeline])
+
+  const [replyTo, setReplyTo] = useState<MessageSnapshot>()
+  const [editing, setEditing] = useState<MessageSnapshot>()
+  const [deleting, setDeleting] = useState<MessageSnapshot>()
+  const [error, setError] = useState<string>()
+  const names = useMemo(() => new Map<AuthorId, string>(snapshot.members.map((m) => [m.id, m.name])), [snapshot.members])
+  const nameOf = (id: AuthorId): string => names.get(id) ?? client.profile(id)?.name ?? shortId(id)
+  const caps = snapshot.myCapabilities
+  const fail = (err: unknown) => setError(messageOf(err))
+
+  const actions: MessageActions = {
+    me: me?.id,
+    nameOf,
+    canDeleteOthers: caps.has(Capability.Delete),
+    canPin: caps.has(Capability.Pin),
+    canReact: caps.has(Capability.Post),
+    editing: editing?.hash,
+    reply: (m) => setReplyTo(m),
+    startEdit: (m) => setEditing(m),
+    cancelEdit: () => setEditing(undefined),
+    saveEdit: (m, text) => { setEditing(undefined); room.edit(channel.id, m.hash, text).catch(fail) },
+    askDelete: (m) => setDeleting(m),
+    react: (m, emoji, on) => { room.react(channel.id, m.hash, emoji, on).catch(fail) },
+    pin: (m, on) => { room.pin(channel.id, m.hash, on).catch(fail) }
+  }
+
+  return (
+    <main className='chat' aria-label={`#${channel.name}`}>
+      <header className='chat-head'>
+        <button type='button' className='icon-button menu-button' aria-label='Show channels' onClick={onToggleSidebar}>☰</button>
+        <h1 className='channel-title'><span aria-hidden='true'>#</span>{channel.name}</h1>
+        {channel.topic !== '' && <p className='topic'>{channel.topic}</p>}
+        {channel.archived && <span className='tag'>archived</span>}
+        <button type='button' className='icon-button' aria-pressed={membersShown} aria-label='Member list' title='Member list' onClick={onToggleMembers}>👥</button>
+      </header>
+      <ErrorText error={error} />
+      <MessageList room={room} channel={channel} timeline={timeline} actions={actions} />
+      <TypingIndicator room={room} channel={channel.id} nameOf={nameOf} me={me?.id} />
+      <Composer
+        room={room} channel={channel} members={snapshot.members} canPost={caps.has(Capability.Post) && !channel.archived}
+        replyTo={replyTo} replyName={replyTo != null ? nameOf(replyTo.author) : undefined} onCancelReply={() => setReplyTo(undefined)}
+        onSent={() => setReplyTo(undefined)}
+      />
+      {deleting != null && (
+        <Dialog title='Delete message' onClose={() => setDeleting(undefined)}>
+          <p>Delete this message for everyone? Peers drop its text; the signed entry stays as a tombstone.</p>
+          <blockquote className='quote'>{deleting.text}</blockquote>
+          <div className='row end'>
+            <button type='button' onClick={() => setDeleting(undefined)}>Cancel</button>
+            <button
+              type='button' className='danger' onClick={() => {
+                const target = deleting
+                setDeleting(undefined)
+                room.delete(channel.id, target.hash).catch(fail)
+              }}
+            >Delete
+            </button>
+          </div>
+        </Dialog>
+      )}
+    </main>
+  )
+}

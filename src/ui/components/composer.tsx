@@ -1,0 +1,121 @@
+import { useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react'
+import type { ChannelSnapshot, MemberSnapshot, MessageSnapshot, RoomClient } from '../../client/api.ts'
+import type { AuthorId } from '../../core/types.ts'
+import { ErrorText, messageOf } from './dialog.tsx'
+
+const maxLength = 4000
+/** The `@query` being typed just before the caret, if any. */
+const mentionQuery = /(?:^|\s)@([^\s@]{0,32})$/
+
+/**
+ * The message box: Enter sends, Shift+Enter breaks the line, `@` opens member suggestions
+ * (arrows + Enter/Tab pick one), and typing is announced (the client rate-limits it).
+ */
+export function Composer ({ room, channel, members, canPost, replyTo, replyName, onCancelReply, onSent }: {
+  room: RoomClient
+  channel: ChannelSnapshot
+  members: readonly MemberSnapshot[]
+  canPost: boolean
+  replyTo: MessageSnapshot | undefined
+  replyName: string | undefined
+  onCancelReply: () => void
+  onSent: () => void
+}) {
+  const [text, setText] = useState('')
+  const [caret, setCaret] = useState(0)
+  const [active, setActive] = useState(0)
+  const [picked, setPicked] = useState<ReadonlyMap<string, AuthorId>>(new Map())
+  const [error, setError] = useState<string>()
+  const ref = useRef<HTMLTextAreaElement>(null)
+  const listId = useId()
+
+  const query = mentionQuery.exec(text.slice(0, caret))?.[1]
+  const suggestions = query == null
+    ? []
+    : members.filter((m) => !m.banned && m.name.toLowerCase().startsWith(query.toLowerCase())).slice(0, 8)
+  const open = suggestions.length > 0
+
+  const pick = (member: MemberSnapshot) => {
+    const before = text.slice(0, caret).replace(/@[^\s@]*$/, `@${member.name} `)
+    const next = before + text.slice(caret)
+    setText(next)
+    setCaret(before.length)
+    setPicked((p) => new Map(p).set(member.name, member.id))
+    requestAnimationFrame(() => ref.current?.setSelectionRange(before.length, before.length))
+  }
+
+  const send = (e?: FormEvent) => {
+    e?.preventDefault()
+    const body = text.trim()
+    if (body === '' || !canPost) return
+    const mentions = [...picked].filter(([name]) => body.includes(`@${name}`)).map(([, id]) => id)
+    setText('')
+    setPicked(new Map())
+    setError(undefined)
+    onSent()
+    room.send(channel.id, body, { ...(replyTo != null ? { replyTo: replyTo.hash } : {}), mentions }).catch((err: unknown) => {
+      setText(body)
+      setError(messageOf(err))
+    })
+  }
+
+  const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (open) {
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault()
+        setActive((a) => (a + (e.key === 'ArrowDown' ? 1 : suggestions.length - 1)) % suggestions.length)
+        return
+      }
+      if (e.key === 'Enter' || e.key === 'Tab') {
+        e.preventDefault()
+        const member = suggestions[Math.min(active, suggestions.length - 1)]
+        if (member != null) pick(member)
+        return
+      }
+    }
+    if (e.key === 'Escape' && replyTo != null) { onCancelReply(); return }
+    if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) send(e)
+  }
+
+  return (
+    <form className='composer' onSubmit={send}>
+      {replyTo != null && (
+        <div className='replying'>
+          <span>Replying to <strong>{replyName}</strong></span>
+          <button type='button' className='icon-button' aria-label='Cancel reply' onClick={onCancelReply}>✕</button>
+        </div>
+      )}
+      {open && (
+        <ul className='mention-list' id={listId} role='listbox' aria-label='Members to mention'>
+          {suggestions.map((m, i) => (
+            <li
+              key={m.id} id={`${listId}-${i}`} role='option' aria-selected={i === active % suggestions.length}
+              onMouseDown={(e) => { e.preventDefault(); pick(m) }}
+            >
+              @{m.name} <span className='hint'>{m.role}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+      <ErrorText error={error} />
+      <div className='composer-box'>
+        <textarea
+          ref={ref} rows={1} value={text} maxLength={maxLength} disabled={!canPost}
+          aria-label={`Message #${channel.name}`}
+          placeholder={canPost ? `Message #${channel.name}` : channel.archived ? 'This channel is archived' : 'You do not have permission to post here'}
+          aria-controls={open ? listId : undefined}
+          aria-activedescendant={open ? `${listId}-${active % suggestions.length}` : undefined}
+          onChange={(e) => {
+            setText(e.target.value)
+            setCaret(e.target.selectionStart)
+            setActive(0)
+            if (e.target.value !== '') room.typing(channel.id)
+          }}
+          onSelect={(e) => setCaret(e.currentTarget.selectionStart)}
+          onKeyDown={onKeyDown}
+        />
+        <button type='submit' className='primary send' disabled={!canPost || text.trim() === ''}>Send</button>
+      </div>
+    </form>
+  )
+}

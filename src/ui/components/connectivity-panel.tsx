@@ -1,0 +1,49 @@
+import type { RoomClient } from '../../client/api.ts'
+import { roomNetworkState, stateText } from '../connectivity.ts'
+import { useConnectivity, useRoomPeers, useSyncProgress } from '../hooks.ts'
+import { Dialog } from './dialog.tsx'
+import { SyncProgress } from './status-bar.tsx'
+
+/** Everything about the connection in one place: relays, the DHT, this room's peers and sync. */
+export function ConnectivityPanel ({ room, onClose }: { room: RoomClient, onClose: () => void }) {
+  const c = useConnectivity()
+  const peers = useRoomPeers(room)
+  const sync = useSyncProgress(room)
+  const state = roomNetworkState(c, peers)
+  return (
+    <Dialog title='Connectivity' onClose={onClose} wide>
+      <p className={`net-state ${state}`}><span className='dot' aria-hidden='true' /><strong>{stateText[state].label}</strong> — {stateText[state].help}</p>
+      {c.lastError != null && <p className='hint'>Last error: {c.lastError}</p>}
+      <dl className='facts'>
+        <dt>Your peer id</dt><dd className='mono'>{c.peerId ?? '—'}</dd>
+        <dt>Open connections</dt><dd>{c.connections}</dd>
+        <dt>DHT</dt><dd>{c.dht.mode} mode, {c.dht.routingTableSize} peers in the routing table</dd>
+      </dl>
+      <h3>Relays</h3>
+      {c.relays.length === 0
+        ? <p className='hint'>No relay configured.</p>
+        : (
+          <ul className='plain'>
+            {c.relays.map((r) => <li key={r.address}><span className={r.connected ? 'ok' : 'bad'}>{r.connected ? 'connected' : 'unreachable'}</span> <span className='mono'>{r.address}</span></li>)}
+          </ul>)}
+      <h3>Peers in this room</h3>
+      {peers.length === 0
+        ? <p className='hint'>Nobody else in this room is online.</p>
+        : (
+          <table className='peers'>
+            <thead><tr><th scope='col'>Peer</th><th scope='col'>Link</th><th scope='col'>Round trip</th></tr></thead>
+            <tbody>
+              {peers.map((p) => (
+                <tr key={p.peerId}>
+                  <td className='mono'>{p.peerId.slice(-12)}</td>
+                  <td>{p.direct ? 'direct (WebRTC)' : 'relayed'}</td>
+                  <td>{p.rttMs != null ? `${Math.round(p.rttMs)} ms` : '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>)}
+      <h3>History sync</h3>
+      {sync?.active === true ? <SyncProgress received={sync.received} expected={sync.expected} /> : <p className='hint'>Up to date with the peers we know.</p>}
+    </Dialog>
+  )
+}

@@ -1,0 +1,126 @@
+import { memo, useMemo, useState, type KeyboardEvent } from 'react'
+import type { MessageSnapshot } from '../../client/api.ts'
+import { dayKey, formatDay, formatFull, formatTime } from '../format.ts'
+import { renderMarkdown } from '../markdown.ts'
+import { Avatar } from './avatar.tsx'
+import type { MessageActions } from './message-list.tsx'
+
+/** Consecutive messages by one author within this gap share a header, as in Discord. */
+const groupGapMs = 7 * 60_000
+export const quickReactions = ['👍', '❤️', '😂', '🎉', '😮', '😢'] as const
+
+/** One message: header (or grouped), reply preview, safe markdown, reactions, and its actions. */
+export const MessageItem = memo(function MessageItem ({ message: m, previous, replied, actions }: {
+  message: MessageSnapshot
+  previous: MessageSnapshot | undefined
+  replied: MessageSnapshot | undefined
+  actions: MessageActions
+}) {
+  const [picking, setPicking] = useState(false)
+  const mine = m.author === actions.me
+  const newDay = previous == null || dayKey(previous.sentAt) !== dayKey(m.sentAt)
+  const grouped = !newDay && previous != null && previous.author === m.author && m.replyTo == null && m.sentAt - previous.sentAt < groupGapMs
+  const mentionsMe = actions.me != null && m.mentions.includes(actions.me)
+  const name = actions.nameOf(m.author)
+  const editing = actions.editing === m.hash
+  const classes = ['message', grouped ? 'grouped' : '', mentionsMe ? 'mentioned' : '', m.late ? 'late' : '', m.pinned ? 'pinned' : ''].filter(Boolean).join(' ')
+
+  return (
+    <>
+      {newDay && <div className='day-separator' role='separator' aria-label={formatDay(m.sentAt)}><span>{formatDay(m.sentAt)}</span></div>}
+      <article className={classes} aria-label={`${name}, ${formatTime(m.sentAt)}`} data-hash={m.hash}>
+        {m.replyTo != null && (
+          <div className='reply-preview'>
+            <span aria-hidden='true'>↪</span>
+            {replied != null
+              ? <><strong>{actions.nameOf(replied.author)}</strong> <span className='snippet'>{replied.deleted ? 'deleted message' : (replied.text ?? '').slice(0, 120)}</span></>
+              : <span className='snippet'>a message further up</span>}
+          </div>
+        )}
+        <div className='message-body'>
+          {grouped
+            ? <time className='gutter-time' dateTime={new Date(m.sentAt).toISOString()} title={formatFull(m.sentAt)}>{formatTime(m.sentAt)}</time>
+            : <Avatar author={m.author} name={name} />}
+          <div className='message-main'>
+            {!grouped && (
+              <header className='message-head'>
+                <span className='author'>{name}</span>
+                <time dateTime={new Date(m.sentAt).toISOString()} title={formatFull(m.sentAt)}>{formatTime(m.sentAt)}</time>
+                {m.pinned && <span className='tag'>pinned</span>}
+              </header>
+            )}
+            {editing ? <EditBox message={m} actions={actions} /> : <MessageText message={m} />}
+            <div className='message-meta'>
+              {m.edited && !m.deleted && <span className='meta'>(edited)</span>}
+              {m.late && <span className='tag late-tag' title='Arrived after later messages: backfilled by history sync'>late</span>}
+              {mine && m.reachedPeers !== undefined && <Delivery peers={m.reachedPeers} />}
+            </div>
+            {m.reactions.length > 0 && (
+              <div className='reactions'>
+                {m.reactions.map((r) => {
+                  const on = actions.me != null && r.by.includes(actions.me)
+                  return (
+                    <button
+                      key={r.emoji} type='button' className='reaction' aria-pressed={on} disabled={!actions.canReact}
+                      aria-label={`${r.emoji} ${r.by.length}, ${r.by.map(actions.nameOf).join(', ')}`} onClick={() => actions.react(m, r.emoji, !on)}
+                    >
+                      {r.emoji} <span>{r.by.length}</span>
+                    </button>
+                  )
+                })}
+              </div>
+            )}
+          </div>
+        </div>
+        {!m.deleted && !editing && (
+          <div className='message-actions' role='toolbar' aria-label='Message actions'>
+            {actions.canReact && <button type='button' aria-label='Add reaction' aria-expanded={picking} onClick={() => setPicking((p) => !p)}>☺</button>}
+            {actions.canReact && <button type='button' aria-label='Reply' onClick={() => actions.reply(m)}>↩</button>}
+            {mine && m.supported && <button type='button' aria-label='Edit' onClick={() => actions.startEdit(m)}>✎</button>}
+            {actions.canPin && <button type='button' aria-label={m.pinned ? 'Unpin' : 'Pin'} onClick={() => actions.pin(m, !m.pinned)}>📌</button>}
+            {(mine || actions.canDeleteOthers) && <button type='button' className='danger-text' aria-label='Delete' onClick={() => actions.askDelete(m)}>🗑</button>}
+          </div>
+        )}
+        {picking && (
+          <div className='reaction-picker' role='group' aria-label='Pick a reaction'>
+            {quickReactions.map((emoji) => (
+              <button key={emoji} type='button' aria-label={`React with ${emoji}`} onClick={() => { setPicking(false); actions.react(m, emoji, true) }}>{emoji}</button>
+            ))}
+          </div>
+        )}
+      </article>
+    </>
+  )
+})
+
+function MessageText ({ message: m }: { message: MessageSnapshot }) {
+  const html = useMemo(() => m.text != null ? renderMarkdown(m.text) : '', [m.text])
+  if (m.deleted) return <p className='message-text deleted'>This message was deleted.</p>
+  if (!m.supported) return <p className='message-text unsupported'>Unsupported message type <code>{m.type}</code>: this version cannot show it.</p>
+  return <div className='message-text markdown' dangerouslySetInnerHTML={{ __html: html }} />
+}
+
+function EditBox ({ message, actions }: { message: MessageSnapshot, actions: MessageActions }) {
+  const [text, setText] = useState(message.text ?? '')
+  const save = () => { if (text.trim() !== '') actions.saveEdit(message, text) }
+  const onKey = (e: KeyboardEvent) => {
+    if (e.key === 'Escape') { e.preventDefault(); actions.cancelEdit() }
+    if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); save() }
+  }
+  return (
+    <div className='edit-box'>
+      <textarea aria-label='Edit message' autoFocus value={text} maxLength={4000} onChange={(e) => setText(e.target.value)} onKeyDown={onKey} />
+      <div className='row'>
+        <span className='hint'>Escape to cancel · Enter to save</span>
+        <button type='button' onClick={actions.cancelEdit}>Cancel</button>
+        <button type='button' className='primary' onClick={save}>Save</button>
+      </div>
+    </div>
+  )
+}
+
+function Delivery ({ peers }: { peers: number }) {
+  return peers === 0
+    ? <span className='meta delivery pending' title='Stored here; it will sync when a peer comes online'>◌ not yet delivered</span>
+    : <span className='meta delivery' title='Peers that received this message'>✓ reached {peers} {peers === 1 ? 'peer' : 'peers'}</span>
+}

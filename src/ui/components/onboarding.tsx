@@ -1,0 +1,94 @@
+import { useState, type FormEvent } from 'react'
+import type { AvatarInit } from '../../client/api.ts'
+import { useClient } from '../client-context.ts'
+import { AvatarPicker } from './avatar-picker.tsx'
+import { ErrorText, messageOf } from './dialog.tsx'
+
+const Mode = { Create: 'create', Restore: 'restore' } as const
+type Mode = typeof Mode[keyof typeof Mode]
+
+/** First run: a new identity (a key that never leaves this browser), or one restored from a backup. */
+export function Onboarding () {
+  const [mode, setMode] = useState<Mode>(Mode.Create)
+  return (
+    <main className='onboarding'>
+      <div className='card'>
+        <h1 className='brand'>Peer Rooms</h1>
+        <p className='lead'>Chat rooms that live in your browsers, not on a server. Your identity is a key made here and kept here.</p>
+        <div className='segmented' role='group' aria-label='Get started'>
+          <button type='button' aria-pressed={mode === Mode.Create} onClick={() => setMode(Mode.Create)}>New identity</button>
+          <button type='button' aria-pressed={mode === Mode.Restore} onClick={() => setMode(Mode.Restore)}>Restore a backup</button>
+        </div>
+        {mode === Mode.Create ? <CreateIdentity /> : <RestoreIdentity />}
+      </div>
+    </main>
+  )
+}
+
+function CreateIdentity () {
+  const client = useClient()
+  const [name, setName] = useState('')
+  const [avatar, setAvatar] = useState<AvatarInit>()
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string>()
+  const submit = (e: FormEvent) => {
+    e.preventDefault()
+    setBusy(true)
+    setError(undefined)
+    client.createIdentity({ name: name.trim(), ...(avatar != null ? { avatar } : {}) }).catch((err: unknown) => {
+      setError(messageOf(err))
+      setBusy(false)
+    })
+  }
+  return (
+    <form onSubmit={submit} className='stack'>
+      <div className='field'>
+        <label htmlFor='onboarding-name'>Display name</label>
+        <input id='onboarding-name' required maxLength={64} autoFocus value={name} onChange={(e) => setName(e.target.value)} autoComplete='nickname' />
+      </div>
+      <AvatarPicker value={avatar} onChange={setAvatar} />
+      <ErrorText error={error} />
+      <button type='submit' className='primary' disabled={busy || name.trim() === ''}>{busy ? 'Creating…' : 'Create identity'}</button>
+    </form>
+  )
+}
+
+function RestoreIdentity () {
+  const client = useClient()
+  const [backup, setBackup] = useState('')
+  const [passphrase, setPassphrase] = useState('')
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string>()
+  const submit = (e: FormEvent) => {
+    e.preventDefault()
+    setBusy(true)
+    setError(undefined)
+    client.importBackup(backup.trim(), passphrase).catch((err: unknown) => {
+      setError(messageOf(err))
+      setBusy(false)
+    })
+  }
+  return (
+    <form onSubmit={submit} className='stack'>
+      <div className='field'>
+        <label htmlFor='restore-file'>Backup file</label>
+        <input
+          id='restore-file' type='file' accept='.txt,text/plain' onChange={(e) => {
+            const file = e.target.files?.[0]
+            if (file != null) file.text().then(setBackup, (err: unknown) => setError(messageOf(err)))
+          }}
+        />
+      </div>
+      <div className='field'>
+        <label htmlFor='restore-text'>…or paste the backup</label>
+        <textarea id='restore-text' rows={4} value={backup} onChange={(e) => setBackup(e.target.value)} spellCheck={false} />
+      </div>
+      <div className='field'>
+        <label htmlFor='restore-pass'>Passphrase</label>
+        <input id='restore-pass' type='password' required value={passphrase} onChange={(e) => setPassphrase(e.target.value)} autoComplete='current-password' />
+      </div>
+      <ErrorText error={error} />
+      <button type='submit' className='primary' disabled={busy || backup.trim() === '' || passphrase === ''}>{busy ? 'Restoring…' : 'Restore identity'}</button>
+    </form>
+  )
+}

@@ -1,0 +1,65 @@
+import { lazy, Suspense, useState } from 'react'
+import { Capability, type RoomClient } from '../../client/api.ts'
+import type { ChannelId } from '../../core/types.ts'
+import { useRoomSnapshot } from '../hooks.ts'
+import { ChannelList } from './channel-list.tsx'
+import { ChannelView } from './channel-view.tsx'
+import { MemberList } from './member-list.tsx'
+import { StatusBar } from './status-bar.tsx'
+import { UserPanel } from './user-panel.tsx'
+
+const InviteDialog = lazy(async () => ({ default: (await import('./invite-dialog.tsx')).InviteDialog }))
+const RoomSettings = lazy(async () => ({ default: (await import('./room-settings.tsx')).RoomSettings }))
+const ConnectivityPanel = lazy(async () => ({ default: (await import('./connectivity-panel.tsx')).ConnectivityPanel }))
+
+const Panel = { None: 'none', Invite: 'invite', Settings: 'settings', Connectivity: 'connectivity' } as const
+type Panel = typeof Panel[keyof typeof Panel]
+
+const channelKey = (room: string): string => `peer-rooms:channel:${room}`
+
+/** One room: channels and the user on the left, the conversation in the middle, members on the right. */
+export function RoomView ({ room }: { room: RoomClient }) {
+  const snapshot = useRoomSnapshot(room)
+  const [channelId, setChannelId] = useState<ChannelId | undefined>(() => (localStorage.getItem(channelKey(room.id)) ?? undefined) as ChannelId | undefined)
+  const [panel, setPanel] = useState<Panel>(Panel.None)
+  const [showMembers, setShowMembers] = useState(() => matchMedia('(min-width: 1000px)').matches)
+  const [showSidebar, setShowSidebar] = useState(false)
+  if (snapshot == null) return null
+  const open = snapshot.channels.filter((c) => !c.archived)
+  const channel = snapshot.channels.find((c) => c.id === channelId) ?? open[0] ?? snapshot.channels[0]
+  const selectChannel = (id: ChannelId) => {
+    setChannelId(id)
+    setShowSidebar(false)
+    localStorage.setItem(channelKey(room.id), id)
+  }
+  const canInvite = snapshot.myCapabilities.has(Capability.Invite) || snapshot.policy === 'open'
+
+  return (
+    <div className={`room-view${showMembers ? ' with-members' : ''}${showSidebar ? ' sidebar-open' : ''}`}>
+      <aside className='sidebar' aria-label={`${snapshot.name} channels`}>
+        <header className='room-head'>
+          <h2 className='room-name' title={snapshot.description}>{snapshot.name}</h2>
+          <button type='button' className='icon-button' aria-label='Room settings' title='Room settings' onClick={() => setPanel(Panel.Settings)}>⚙</button>
+        </header>
+        {canInvite && <button type='button' className='invite-button' onClick={() => setPanel(Panel.Invite)}>Invite people</button>}
+        {!snapshot.complete && <p className='hint warn' role='status'>Some moderation entries are still arriving.</p>}
+        <ChannelList channels={snapshot.channels} selected={channel?.id} onSelect={selectChannel} />
+        <UserPanel />
+      </aside>
+      {channel != null
+        ? (
+          <ChannelView
+            key={channel.id} room={room} snapshot={snapshot} channel={channel}
+            membersShown={showMembers} onToggleMembers={() => setShowMembers((v) => !v)} onToggleSidebar={() => setShowSidebar((v) => !v)}
+          />)
+        : <main className='chat'><p className='empty'>This room has no channels yet.</p></main>}
+      {showMembers && <MemberList room={room} snapshot={snapshot} />}
+      <StatusBar room={room} onOpenConnectivity={() => setPanel(Panel.Connectivity)} />
+      <Suspense fallback={null}>
+        {panel === Panel.Invite && <InviteDialog room={room} snapshot={snapshot} onClose={() => setPanel(Panel.None)} />}
+        {panel === Panel.Settings && <RoomSettings room={room} snapshot={snapshot} onClose={() => setPanel(Panel.None)} />}
+        {panel === Panel.Connectivity && <ConnectivityPanel room={room} onClose={() => setPanel(Panel.None)} />}
+      </Suspense>
+    </div>
+  )
+}

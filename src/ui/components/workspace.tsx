@@ -1,0 +1,80 @@
+import { lazy, Suspense, useEffect, useState } from 'react'
+import type { RoomId } from '../../core/types.ts'
+import { useClient } from '../client-context.ts'
+import { useRoomClient, useRooms } from '../hooks.ts'
+import { clearJoinFragment, joinLinkFromLocation } from '../join-link.ts'
+import { useDesktopNotifications } from '../notifications.ts'
+import { RoomsRail } from './rooms-rail.tsx'
+import { RoomView } from './room-view.tsx'
+import { ErrorText, messageOf } from './dialog.tsx'
+
+const CreateRoomDialog = lazy(async () => ({ default: (await import('./create-room-dialog.tsx')).CreateRoomDialog }))
+const JoinDialog = lazy(async () => ({ default: (await import('./join-dialog.tsx')).JoinDialog }))
+
+const lastRoomKey = 'peer-rooms:last-room'
+const Open = { None: 'none', Create: 'create', Join: 'join' } as const
+type Open = typeof Open[keyof typeof Open]
+
+/** The signed-in app: rooms rail on the left, the selected room beside it. */
+export function Workspace () {
+  const client = useClient()
+  const rooms = useRooms()
+  const [selected, setSelected] = useState<RoomId | undefined>(() => (localStorage.getItem(lastRoomKey) ?? undefined) as RoomId | undefined)
+  const [open, setOpen] = useState<Open>(Open.None)
+  const [joining, setJoining] = useState<string>()
+  const [joinError, setJoinError] = useState<string>()
+  const current = rooms.find((r) => r.id === selected) ?? rooms[0]
+  const room = useRoomClient(current?.id)
+
+  const select = (id: RoomId) => {
+    setSelected(id)
+    localStorage.setItem(lastRoomKey, id)
+  }
+  useDesktopNotifications(select)
+
+  // Opening an invite link (#/join/...) joins the room it names.
+  useEffect(() => {
+    const joinFromLocation = () => {
+      const link = joinLinkFromLocation(location)
+      if (link == null) return
+      clearJoinFragment()
+      setJoining(link)
+      setJoinError(undefined)
+      client.joinByLink(link).then((id) => { setJoining(undefined); select(id) }, (err: unknown) => {
+        setJoining(undefined)
+        setJoinError(messageOf(err))
+      })
+    }
+    joinFromLocation()
+    window.addEventListener('hashchange', joinFromLocation)
+    return () => window.removeEventListener('hashchange', joinFromLocation)
+  }, [client])
+
+  return (
+    <div className='workspace'>
+      <RoomsRail rooms={rooms} selected={current?.id} onSelect={select} onCreate={() => setOpen(Open.Create)} onJoin={() => setOpen(Open.Join)} />
+      {joining != null && <p className='banner' role='status'>Joining the room from your invite link…</p>}
+      {joinError != null && <div className='banner'><ErrorText error={`Could not join: ${joinError}`} /></div>}
+      {room != null
+        ? <RoomView key={room.id} room={room} />
+        : <Welcome onCreate={() => setOpen(Open.Create)} onJoin={() => setOpen(Open.Join)} />}
+      <Suspense fallback={null}>
+        {open === Open.Create && <CreateRoomDialog onClose={() => setOpen(Open.None)} onCreated={(id) => { setOpen(Open.None); select(id) }} />}
+        {open === Open.Join && <JoinDialog onClose={() => setOpen(Open.None)} onJoined={(id) => { setOpen(Open.None); select(id) }} />}
+      </Suspense>
+    </div>
+  )
+}
+
+function Welcome ({ onCreate, onJoin }: { onCreate: () => void, onJoin: () => void }) {
+  return (
+    <main className='welcome'>
+      <h1>Welcome to Peer Rooms</h1>
+      <p>Create a room and invite people with a link or a QR code, or join one you were invited to.</p>
+      <div className='row'>
+        <button type='button' className='primary' onClick={onCreate}>Create a room</button>
+        <button type='button' onClick={onJoin}>Join a room</button>
+      </div>
+    </main>
+  )
+}

@@ -1,0 +1,29 @@
+import MarkdownIt from 'markdown-it'
+import DOMPurify from 'dompurify'
+
+/**
+ * Chat markdown: markdown-it's 'zero' preset with raw HTML off and only the rules chat needs
+ * (emphasis, strike, code, quotes, lists, links), then DOMPurify with a tag allow-list as a second
+ * wall, so a message can never bring markup, styles or scripts of its own.
+ */
+const md = new MarkdownIt('zero', { html: false, linkify: true, breaks: true })
+  .enable(['emphasis', 'strikethrough', 'backticks', 'escape', 'link', 'autolink', 'linkify', 'newline', 'fence', 'code', 'blockquote', 'list'])
+
+const allowedTags = ['p', 'br', 'em', 'strong', 's', 'code', 'pre', 'blockquote', 'ul', 'ol', 'li', 'a']
+
+const purify = DOMPurify()
+purify.addHook('afterSanitizeAttributes', (node) => {
+  if (node.tagName === 'A') {
+    node.setAttribute('target', '_blank')
+    node.setAttribute('rel', 'noopener noreferrer nofollow')
+  }
+})
+
+/** Safe HTML for a chat message's text. */
+export function renderMarkdown (text: string): string {
+  return purify.sanitize(md.render(text), {
+    ALLOWED_TAGS: allowedTags,
+    ALLOWED_ATTR: ['href', 'target', 'rel', 'start'],
+    ALLOWED_URI_REGEXP: /^(?:https?:|mailto:)/i
+  })
+}
