@@ -229,6 +229,7 @@ class LibP2pPeerNode implements PeerNode {
     return {
       state,
       peerId: this.peerId,
+      addresses: this.started ? this.libp2p.getMultiaddrs().map((a) => a.toString()) : [],
       relays: this.bootstraps.map((b) => ({ address: b.addr.toString(), connected: b.peerId != null && connectedPeers.has(b.peerId) })),
       dht: { routingTableSize: dht.routingTable?.size ?? 0, mode: dht.getMode() },
       connections,

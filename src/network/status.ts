@@ -25,6 +25,8 @@ export interface ConnectionInfo {
 export interface NetworkStatus {
   readonly state: NetworkState
   readonly peerId: string
+  /** Where other peers can reach this one (relay circuits, WebRTC over them); shareable. */
+  readonly addresses: readonly string[]
   readonly relays: readonly { readonly address: string, readonly connected: boolean }[]
   readonly dht: { readonly routingTableSize: number, readonly mode: 'client' | 'server' }
   readonly connections: readonly ConnectionInfo[]

@@ -1,0 +1,56 @@
+// Test-only page: one peer node per page, driven by Playwright specs and benchmarks as window.net.
+import { CID } from 'multiformats/cid'
+import { createPeerNode, NetworkProfile, type PeerNode } from '../../src/network/index.ts'
+import { createMemoryStorage } from '../../src/storage/memory.ts'
+import { signerFromSeed } from '../../src/core/identity/ed25519.ts'
+import { hexToBytes } from '@noble/hashes/utils.js'
+import type { AuthorId } from '../../src/core/types.ts'
+
+interface Received { readonly text: string, readonly from: string, readonly at: number }
+
+let node: PeerNode | undefined
+const received = new Map<string, Received[]>()
+const encoder = new TextEncoder()
+const decoder = new TextDecoder()
+
+function started (): PeerNode {
+  if (node == null) throw new Error('call net.start first')
+  return node
+}
+
+const net = {
+  /** Starts this page's peer against the given relays (loopback profile). */
+  async start (bootstrap: string[]): Promise<string> {
+    const storage = createMemoryStorage()
+    await storage.start()
+    node = await createPeerNode({ meta: storage.meta }, { bootstrap, profile: NetworkProfile.Loopback })
+    await node.start()
+    return node.peerId
+  },
+  async stop (): Promise<void> { await node?.stop() },
+  status: () => started().status(),
+  /** Subscribes; messages starting with "bad" are rejected by the validator, the rest accepted. */
+  subscribe (topic: string): void {
+    received.set(topic, received.get(topic) ?? [])
+    started().subscribe(topic, {
+      validate: (bytes) => Promise.resolve(decoder.decode(bytes).startsWith('bad') ? 'reject' : 'accept'),
+      onMessage: (bytes, from) => { received.get(topic)!.push({ text: decoder.decode(bytes), from, at: performance.now() }) }
+    })
+  },
+  publish: async (topic: string, text: string) => started().publish(topic, encoder.encode(text)),
+  received: (topic: string): Received[] => received.get(topic) ?? [],
+  topicPeers: (topic: string) => started().topicPeers(topic),
+  provide: async (cid: string) => { await started().provide(CID.parse(cid)) },
+  findProviders: async (cid: string) => started().findProviders(CID.parse(cid), { signal: AbortSignal.timeout(10_000) }),
+  dial: async (target: string | string[]) => started().dialPeer(target, { signal: AbortSignal.timeout(20_000) }),
+  putUserRecord: async (seedHex: string) => started().putUserRecord(signerFromSeed(hexToBytes(seedHex)), { signal: AbortSignal.timeout(10_000) }),
+  getUserRecord: async (author: string) => {
+    const record = await started().getUserRecord(author as AuthorId, { signal: AbortSignal.timeout(10_000) })
+    return record == null ? undefined : { author: record.author, hints: record.hints, ts: record.ts }
+  },
+  authorOfSeed: (seedHex: string): string => signerFromSeed(hexToBytes(seedHex)).id
+}
+
+declare global { interface Window { net: typeof net, netReady: boolean } }
+window.net = net
+window.netReady = true

@@ -1,0 +1,131 @@
+import { test, expect, type Browser, type Page } from '@playwright/test'
+import { startRelay, type RelayProcess } from './support/relay.ts'
+import { rawCidOf } from '../src/core/codec/hash.ts'
+
+const HARNESS = 'http://127.0.0.1:5173/e2e/harness/network.html'
+const TOPIC = 'peer-rooms/test/room'
+
+/** One browser context per peer, as two users on two machines. */
+async function openPeer (browser: Browser, bootstrap: string[]): Promise<Page> {
+  const context = await browser.newContext()
+  const page = await context.newPage()
+  await page.goto(HARNESS)
+  await page.waitForFunction(() => window.netReady)
+  await page.evaluate(async (b) => window.net.start(b), bootstrap)
+  return page
+}
+
+const peerIdOf = (page: Page): Promise<string> => page.evaluate(() => window.net.status().peerId)
+const texts = (page: Page): Promise<string[]> => page.evaluate((t) => window.net.received(t).map((m) => m.text), TOPIC)
+
+/** Waits until the page advertises WebRTC addresses through each given relay. */
+async function reachableVia (page: Page, relays: RelayProcess[]): Promise<void> {
+  await expect.poll(() => page.evaluate((ids) => {
+    const addrs = window.net.status().addresses
+    return ids.every((id) => addrs.some((a) => a.includes(`/p2p/${id}/p2p-circuit/webrtc`)))
+  }, relays.map((r) => r.peerId))).toBe(true)
+}
+
+/** Publishes until delivered: gossip needs the subscription exchange first, which has no event to await here. */
+async function expectDelivered (from: Page, to: Page, text: string): Promise<void> {
+  await expect.poll(async () => {
+    if (!(await texts(to)).includes(text)) await from.evaluate(async ([t, x]) => window.net.publish(t!, x!), [TOPIC, text])
+    return (await texts(to)).includes(text)
+  }).toBe(true)
+}
+
+test.describe('browser peers over the real relay', () => {
+  const relays: RelayProcess[] = []
+  test.afterEach(async () => {
+    for (const r of relays.splice(0)) await r.stop()
+  })
+
+  test('find each other via DHT providers, connect over direct WebRTC, gossip, and keep gossiping after the relay is killed', async ({ browser }) => {
+    const relay = await startRelay()
+    relays.push(relay)
+    const alice = await openPeer(browser, [relay.multiaddr])
+    const bob = await openPeer(browser, [relay.multiaddr])
+    for (const page of [alice, bob]) {
+      await expect.poll(() => page.evaluate(() => window.net.status())).toMatchObject({ state: 'connected', relays: [{ connected: true }], dht: { mode: 'client' } })
+      await page.evaluate((t) => { window.net.subscribe(t) }, TOPIC)
+    }
+    await expect.poll(() => alice.evaluate(() => window.net.status().dht.routingTableSize)).toBeGreaterThan(0)
+    await reachableVia(alice, [relay])
+
+    const room = rawCidOf(new TextEncoder().encode('a room key')).toString()
+    await alice.evaluate(async (k) => window.net.provide(k), room)
+    const aliceId = await peerIdOf(alice)
+    await expect.poll(async () => (await bob.evaluate(async (k) => window.net.findProviders(k), room)).map((p) => p.peerId)).toContain(aliceId)
+
+    const conn = await bob.evaluate(async (id) => window.net.dial(id), aliceId)
+    expect(conn).toMatchObject({ peerId: aliceId, kind: 'direct', transport: 'webrtc' })
+    await expect.poll(() => alice.evaluate(() => window.net.status().connections.filter((c) => c.transport === 'webrtc').length)).toBe(1)
+
+    await expectDelivered(alice, bob, 'hello from alice')
+    await expectDelivered(bob, alice, 'hello from bob')
+    // the validator's Reject: a rejected message is not delivered, and the next one still is
+    await alice.evaluate(async (t) => window.net.publish(t, 'bad message'), TOPIC)
+    await expectDelivered(alice, bob, 'after the bad one')
+    expect(await texts(bob)).not.toContain('bad message')
+
+    await relay.kill()
+    await expect.poll(() => alice.evaluate(() => window.net.status().relays[0]!.connected)).toBe(false)
+    await expect.poll(() => bob.evaluate(() => window.net.status().relays[0]!.connected)).toBe(false)
+    await expectDelivered(alice, bob, 'alice, relay gone')
+    await expectDelivered(bob, alice, 'bob, relay gone')
+    expect(await alice.evaluate(() => window.net.status().state)).toBe('connected')
+  })
+
+  test('with two relays, one killed, a newcomer still joins via the other', async ({ browser }) => {
+    const r1 = await startRelay()
+    const r2 = await startRelay()
+    relays.push(r1, r2)
+    const bootstrap = [r1.multiaddr, r2.multiaddr]
+    const alice = await openPeer(browser, bootstrap)
+    await expect.poll(() => alice.evaluate(() => window.net.status().relays.map((r) => r.connected))).toEqual([true, true])
+    await alice.evaluate((t) => { window.net.subscribe(t) }, TOPIC)
+    await reachableVia(alice, [r1, r2])
+    await expect.poll(() => alice.evaluate(() => window.net.status().dht.routingTableSize)).toBe(2)
+    const room = rawCidOf(new TextEncoder().encode('two relays')).toString()
+    await alice.evaluate(async (k) => window.net.provide(k), room)
+
+    await r1.kill()
+    const carol = await openPeer(browser, bootstrap)
+    await expect.poll(() => carol.evaluate(() => window.net.status().relays.map((r) => r.connected))).toEqual([false, true])
+    expect(await carol.evaluate(() => window.net.status().state)).toBe('connected')
+    await carol.evaluate((t) => { window.net.subscribe(t) }, TOPIC)
+
+    const aliceId = await peerIdOf(alice)
+    await expect.poll(async () => (await carol.evaluate(async (k) => window.net.findProviders(k), room)).map((p) => p.peerId)).toContain(aliceId)
+    const conn = await carol.evaluate(async (id) => window.net.dial(id), aliceId)
+    expect(conn).toMatchObject({ peerId: aliceId, kind: 'direct', transport: 'webrtc' })
+    await expectDelivered(alice, carol, 'welcome, carol')
+    await expectDelivered(carol, alice, 'thanks, alice')
+  })
+
+  test('user routing-hint records: put by one browser, got by another, newest wins, and they lead to the peer', async ({ browser }) => {
+    const relay = await startRelay()
+    relays.push(relay)
+    const alice = await openPeer(browser, [relay.multiaddr])
+    const bob = await openPeer(browser, [relay.multiaddr])
+    await reachableVia(alice, [relay])
+    await expect.poll(() => bob.evaluate(() => window.net.status().dht.routingTableSize)).toBeGreaterThan(0)
+    const seed = '11'.repeat(32)
+    const author = await alice.evaluate((s) => window.net.authorOfSeed(s), seed)
+    const aliceId = await peerIdOf(alice)
+
+    expect(await bob.evaluate(async (a) => window.net.getUserRecord(a), author)).toBeUndefined()
+    expect((await alice.evaluate(async (s) => window.net.putUserRecord(s), seed)).stored).toBeGreaterThan(0)
+    const first = await bob.evaluate(async (a) => window.net.getUserRecord(a), author)
+    expect(first).toMatchObject({ author, hints: [{ peerId: aliceId }] })
+
+    // a later put replaces it: the relay's selector keeps the newest valid record
+    await expect.poll(async () => {
+      await alice.evaluate(async (s) => window.net.putUserRecord(s), seed)
+      return (await bob.evaluate(async (a) => window.net.getUserRecord(a), author))?.ts
+    }).toBeGreaterThan(first!.ts)
+
+    const conn = await bob.evaluate(async (addrs) => window.net.dial(addrs), [...first!.hints[0]!.addrs])
+    expect(conn).toMatchObject({ peerId: aliceId, kind: 'direct', transport: 'webrtc' })
+  })
+})

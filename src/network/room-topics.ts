@@ -1,0 +1,22 @@
+import type { RoomId } from '../core/types.ts'
+
+/**
+ * Gossip topics of a room. One set per room, not per channel: a member follows every channel of
+ * a room anyway (unread counts, mentions), and each topic costs a GossipSub mesh of its own, so
+ * per-channel topics would multiply heartbeats and connections for nothing. Authority entries get
+ * their own topic so they travel (and are validated) ahead of, and independently from, chat;
+ * presence (typing, who is who) is ephemeral and never stored.
+ */
+export function roomTopics (room: RoomId): RoomTopics {
+  const base = `/peer-rooms/1/room/${room}`
+  return { authority: `${base}/authority`, feed: `${base}/feed`, presence: `${base}/presence` }
+}
+
+export interface RoomTopics {
+  readonly authority: string
+  readonly feed: string
+  readonly presence: string
+}
+
+/** The history-sync stream protocol: one stream per (peer, room) exchange. */
+export const ROOM_SYNC_PROTOCOL = '/peer-rooms/sync/1.0.0'
