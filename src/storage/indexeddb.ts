@@ -1,4 +1,4 @@
-import { type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames, openDB } from 'idb'
+import { type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames, openDB, unwrap } from 'idb'
 import { StorageError } from '../core/errors.ts'
 import type {
   AuthorityStore, FeedHead, FeedStore, ForkProof, MetaStore, OrderKey, Storage, StoredAuthorityEntry, StoredFeedEntry
@@ -28,6 +28,24 @@ const VERSION = 1
 /** Every key of one channel (or room): arrays sort after strings, so [c, []] is above [c, anything]. */
 const under = (first: string): IDBKeyRange => IDBKeyRange.bound([first], [first, []])
 const orderKey = (channel: string, k: OrderKey): OrderIndexKey => [channel, k.lamport, k.author, k.seq]
+
+/**
+ * Adds a record, resolving false instead of failing when a key or unique index refuses it: the
+ * error is handled here (preventDefault, stopPropagation), so the transaction neither aborts nor
+ * reports it, and the caller decides. Any other error rejects and lets the transaction abort.
+ */
+function addUnlessPresent (store: IDBObjectStore, value: unknown): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const request = store.add(value)
+    request.onsuccess = () => { resolve(true) }
+    request.onerror = (event) => {
+      if (request.error?.name !== 'ConstraintError') { reject(request.error ?? new Error('add failed')); return }
+      event.preventDefault()
+      event.stopPropagation()
+      resolve(false)
+    }
+  })
+}
 
 export interface IndexedDbStorageInit {
   /** Database name: one per identity, so two identities in one browser profile never mix. */
@@ -108,28 +126,30 @@ export function createIndexedDbStorage (init: IndexedDbStorageInit): Storage {
       await transact('putEntries', ['feed', 'feedHeads'], 'readwrite', async (tx) => {
         const feed = tx.objectStore('feed')
         const headStore = tx.objectStore('feedHeads')
-        // One key read and one head read per (channel, author) in the batch, not per entry.
-        const groups = new Map<string, StoredFeedEntry[]>()
-        for (const e of batch.values()) {
+        const pairs = new Map<string, { channel: ChannelId, author: string }>()
+        for (const e of batch.values()) pairs.set(JSON.stringify([e.channel, e.author]), { channel: e.channel, author: e.author })
+        // One round: every add, plus the current head of each (channel, author) in the batch.
+        const [added, heads] = await Promise.all([
+          Promise.all([...batch.values()].map((e) => addUnlessPresent(unwrap(feed), e))),
+          Promise.all([...pairs.values()].map(({ channel, author }) => headStore.get([channel, author])))
+        ])
+        // A refused add is an entry already stored at its position, unless the position is free:
+        // then a unique index refused it (its hash is stored elsewhere), and the batch fails.
+        const refused = [...batch.values()].filter((_, i) => !added[i])
+        const stillFree = await Promise.all(refused.map(async (e) => await feed.getKey([e.channel, e.author, e.seq]) === undefined))
+        const clash = refused.find((_, i) => stillFree[i])
+        if (clash !== undefined) throw new StorageError(`putEntries: hash ${clash.hash} is already stored at another position`)
+        const top = new Map<string, StoredFeedEntry>()
+        for (const e of [...batch.values()].filter((_, i) => added[i])) {
           const key = JSON.stringify([e.channel, e.author])
-          groups.set(key, [...(groups.get(key) ?? []), e])
+          if ((top.get(key)?.seq ?? 0) < e.seq) top.set(key, e)
         }
-        const writes = await Promise.all([...groups.values()].map(async (group) => {
-          const { channel, author } = group[0]!
-          const seqs = group.map((e) => e.seq)
-          const [storedKeys, head] = await Promise.all([
-            feed.getAllKeys(IDBKeyRange.bound([channel, author, Math.min(...seqs)], [channel, author, Math.max(...seqs)])),
-            headStore.get([channel, author])
-          ])
-          const stored = new Set(storedKeys.map((k) => k[2]))
-          const fresh = group.filter((e) => !stored.has(e.seq))
-          const top = fresh.reduce<StoredFeedEntry | undefined>((best, e) => (best === undefined || e.seq > best.seq ? e : best), undefined)
-          return { fresh, head: top !== undefined && (head === undefined || top.seq > head.seq) ? { ...headOf(top), channel } : undefined }
-        }))
-        await Promise.all(writes.flatMap(({ fresh, head }) => [
-          ...fresh.map((e) => feed.add(e)),
-          ...(head === undefined ? [] : [headStore.put(head)])
-        ]))
+        const moved = [...pairs.keys()].flatMap((key, i) => {
+          const e = top.get(key)
+          const head = heads[i]
+          return e !== undefined && (head === undefined || e.seq > head.seq) ? [e] : []
+        })
+        await Promise.all(moved.map((e) => headStore.put({ ...headOf(e), channel: e.channel })))
       })
     },
     getEntry: (channel, author, seq) => transact('getEntry', ['feed'], 'readonly', (tx) => tx.objectStore('feed').get([channel, author, seq])),

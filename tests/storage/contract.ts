@@ -238,6 +238,8 @@ export const storageChecks: readonly StorageCheck[] = [
     await s.meta.delete('settings')
     await s.meta.delete('never-stored')
     expect.equal(await s.meta.get('settings'), undefined, 'delete')
+    await expect.rejectsWithStorageError(() => s.meta.put('copy', { notCloneable: () => 1 }), 'a value that cannot be cloned')
+    expect.equal(await s.meta.get('copy'), undefined, 'nothing stored for it')
     const value = { nested: [1, 2] }
     await s.meta.put('copy', value)
     value.nested.push(3)

@@ -1,6 +1,5 @@
 import 'fake-indexeddb/auto'
 import { describe, expect, it } from 'vitest'
-import { asAuthorId, asChannelId, asEntryHash, asRoomId } from '../../src/core/types.ts'
 import { createIndexedDbStorage } from '../../src/storage/indexeddb.ts'
 import { storageChecks } from './contract.ts'
 
@@ -35,14 +34,14 @@ describe('IndexedDB backend', () => {
     await s.stop()
   })
 
-  it('settles a write the engine refuses mid-transaction with StorageError', async () => {
+  it('settles a write the engine refuses synchronously (an uncloneable value) with StorageError', async () => {
     const s = fresh()
     await s.start()
-    const entry = { hash: asEntryHash('h1'), room: asRoomId('r'), channel: asChannelId('c'), author: asAuthorId('a'.repeat(64)), seq: 1, lamport: 1, bytes: new Uint8Array([1]), payload: null, receivedAt: 0 }
-    await s.feeds.putEntries([entry])
-    const error = await s.feeds.putEntries([{ ...entry, seq: 2 }]).catch((err: unknown) => err)
+    await s.meta.put('k', 'kept')
+    const error = await s.meta.put('k', { f: () => 1 }).catch((err: unknown) => err)
     expect(error).toMatchObject({ name: 'StorageError' })
-    expect((error as { cause?: { name?: string } }).cause?.name).toBe('ConstraintError')
+    expect((error as { cause?: { name?: string } }).cause?.name).toBe('DataCloneError')
+    expect(await s.meta.get('k')).toBe('kept')
     await s.stop()
   })
 })
