@@ -1,0 +1,176 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { test, expect, chromium, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test'
+import { AxeBuilder } from '@axe-core/playwright'
+import { chromiumLaunchOptions } from './support/chromium.ts'
+import { startRelay, type RelayProcess } from './support/relay.ts'
+import { fakeCameraFlag, qrCodeVideo } from './support/qr-video.ts'
+
+const APP = 'http://127.0.0.1:4173/'
+const SHOTS = join(import.meta.dirname, '..', 'test-results', 'app-screens')
+const PEER_TIMEOUT = { timeout: 60_000 }
+
+/**
+ * The app as users get it (the production build served by `vite preview`) against the real relay
+ * process: each user is a separate browser context (or browser), driven only through the UI.
+ */
+async function openApp (browser: Browser, relay: RelayProcess, url = APP): Promise<{ context: BrowserContext, page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+  // `npm start` serves /config.json next to the app; here the test's own relay is the bootstrap node.
+  await context.route('**/config.json', async (route) => {
+    await route.fulfill({ json: { bootstrap: [relay.multiaddr], profile: 'loopback', iceServers: [] } })
+  })
+  const page = await context.newPage()
+  await page.goto(url)
+  return { context, page }
+}
+
+async function onboard (page: Page, name: string): Promise<void> {
+  await page.getByLabel('Display name').fill(name)
+  await page.getByRole('button', { name: 'Create identity' }).click()
+  await expect(page.getByText(name, { exact: true }).first()).toBeVisible()
+}
+
+const composer = (page: Page): Locator => page.getByRole('textbox', { name: /^Message #/ })
+const message = (page: Page, text: string): Locator => page.locator('article.message', { hasText: text })
+
+async function send (page: Page, text: string): Promise<void> {
+  await composer(page).fill(text)
+  await composer(page).press('Enter')
+  await expect(message(page, text)).toBeVisible()
+}
+
+async function expectNoA11yViolations (page: Page): Promise<void> {
+  const result = await new AxeBuilder({ page }).analyze()
+  expect(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([])
+}
+
+const shot = async (page: Page, name: string): Promise<void> => {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`) })
+}
+
+test.describe('the app, two users and a QR scanner, over the real relay', () => {
+  let relay: RelayProcess
+  test.beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true })
+    relay = await startRelay()
+  })
+  test.afterAll(async () => { await relay.stop() })
+
+  test('onboarding, a room, invites by link and by QR, chat with reply/edit/delete/reactions/mentions, and a ban', async ({ browser }) => {
+    test.setTimeout(300_000)
+
+    // Alice: onboarding (accessible), then a room.
+    const { page: alice } = await openApp(browser, relay)
+    await expect(alice.getByRole('button', { name: 'Create identity' })).toBeVisible()
+    await expectNoA11yViolations(alice)
+    await shot(alice, '1-onboarding')
+    await onboard(alice, 'Alice')
+    await alice.getByRole('button', { name: 'Create a room' }).first().click()
+    await alice.getByLabel('Room name').fill('Book Club')
+    await alice.getByLabel('Description').fill('Monthly reads')
+    await alice.getByLabel('Tags (comma separated)').fill('books, fiction')
+    await alice.getByRole('button', { name: 'Create room' }).click()
+    await expect(alice.getByRole('heading', { name: 'Book Club' })).toBeVisible()
+    await expect(composer(alice)).toBeEnabled()
+    await send(alice, 'Welcome to the **club**')
+    await expect(message(alice, 'Welcome to the club').locator('strong')).toHaveText('club')
+
+    // Invite by link: Bob opens it.
+    await alice.getByRole('button', { name: 'Invite people' }).click()
+    await alice.getByRole('button', { name: 'Create invite' }).click()
+    const link = await alice.getByLabel('Invite link').inputValue()
+    await expect(alice.getByRole('img', { name: 'QR code of the invite link' })).toBeVisible()
+    await expectNoA11yViolations(alice)
+    await shot(alice, '2-invite-dialog')
+    await alice.getByRole('button', { name: 'Close' }).click()
+
+    const { page: bob } = await openApp(browser, relay)
+    await onboard(bob, 'Bob')
+    await bob.goto(link.startsWith('http') ? link : `${APP}#/join/${encodeURIComponent(link)}`)
+    await expect(bob.getByRole('heading', { name: 'Book Club' })).toBeVisible(PEER_TIMEOUT)
+    await expect(message(bob, 'Welcome to the club')).toBeVisible(PEER_TIMEOUT)
+
+    // Invite by QR: Carol's camera (a separate browser with a fake camera) shows the code.
+    await alice.getByRole('button', { name: 'Invite people' }).click()
+    await alice.getByRole('button', { name: 'Create invite' }).click()
+    const qrLink = await alice.getByLabel('Invite link').inputValue()
+    await alice.getByRole('button', { name: 'Close' }).click()
+    const cameraBrowser = await chromium.launch(chromiumLaunchOptions([fakeCameraFlag(await qrCodeVideo(qrLink))]))
+    try {
+      const { page: carol } = await openApp(cameraBrowser, relay)
+      await onboard(carol, 'Carol')
+      await carol.getByRole('button', { name: 'Join a room' }).first().click()
+      await carol.getByRole('button', { name: 'Scan a QR code' }).click()
+      await expect(carol.getByRole('heading', { name: 'Book Club' })).toBeVisible(PEER_TIMEOUT)
+      await expect(message(carol, 'Welcome to the club')).toBeVisible(PEER_TIMEOUT)
+      await send(carol, 'Carol here, scanned in')
+      await expect(message(alice, 'Carol here, scanned in')).toBeVisible(PEER_TIMEOUT)
+
+      // Chat both ways: a reply, an edit, a reaction, a mention, a delete.
+      await send(bob, 'Hi everyone')
+      await expect(message(alice, 'Hi everyone')).toBeVisible(PEER_TIMEOUT)
+      await message(alice, 'Hi everyone').hover()
+      await message(alice, 'Hi everyone').getByRole('button', { name: 'Reply' }).click()
+      await expect(alice.getByText('Replying to')).toBeVisible()
+      await send(alice, 'Hello Bob, glad you came')
+      const reply = message(bob, 'Hello Bob, glad you came')
+      await expect(reply).toBeVisible(PEER_TIMEOUT)
+      await expect(reply.locator('.reply-preview')).toContainText('Hi everyone')
+
+      await message(alice, 'Welcome to the club').hover()
+      await message(alice, 'Welcome to the club').getByRole('button', { name: 'Edit' }).click()
+      await alice.getByRole('textbox', { name: 'Edit message' }).fill('Welcome to the **book** club')
+      await alice.getByRole('textbox', { name: 'Edit message' }).press('Enter')
+      await expect(message(bob, 'Welcome to the book club')).toContainText('(edited)', PEER_TIMEOUT)
+
+      await message(bob, 'Welcome to the book club').hover()
+      await message(bob, 'Welcome to the book club').getByRole('button', { name: 'Add reaction' }).click()
+      await bob.getByRole('button', { name: 'React with 👍' }).click()
+      await expect(message(alice, 'Welcome to the book club').getByRole('button', { name: /^👍 1/ })).toBeVisible(PEER_TIMEOUT)
+
+      await composer(bob).fill('thanks @Al')
+      await bob.getByRole('option', { name: /@Alice/ }).click()
+      await composer(bob).press('Enter')
+      await expect(message(alice, 'thanks @Alice')).toHaveClass(/mentioned/, PEER_TIMEOUT)
+
+      await send(alice, 'this one was a typo')
+      await expect(message(bob, 'this one was a typo')).toBeVisible(PEER_TIMEOUT)
+      await message(alice, 'this one was a typo').hover()
+      await message(alice, 'this one was a typo').getByRole('button', { name: 'Delete' }).click()
+      await alice.getByRole('dialog', { name: 'Delete message' }).getByRole('button', { name: 'Delete' }).click()
+      await expect(message(bob, 'this one was a typo')).toHaveCount(0, PEER_TIMEOUT)
+      await expect(bob.getByText('This message was deleted.')).toBeVisible()
+
+      await expectNoA11yViolations(alice)
+      await shot(alice, '3-chat')
+      await shot(bob, '3-chat-bob')
+
+      // A ban: Alice bans Carol with a reason; every peer knows, and Carol can no longer post.
+      await alice.getByRole('button', { name: /^Carol, / }).click()
+      await alice.getByLabel('Reason for the ban').fill('spoilers')
+      await alice.getByRole('button', { name: 'Ban Carol' }).click()
+      await expect(alice.getByRole('button', { name: /^Carol, .*banned$/ })).toBeVisible()
+      await expect(bob.getByRole('button', { name: /^Carol, .*banned$/ })).toBeVisible(PEER_TIMEOUT)
+      await expect(composer(carol)).toBeDisabled(PEER_TIMEOUT)
+      await expect(message(alice, 'Carol here, scanned in')).toBeVisible()
+
+      await alice.getByRole('button', { name: 'Room settings' }).click()
+      await expect(alice.getByText('“spoilers”')).toBeVisible()
+      await expectNoA11yViolations(alice)
+      await shot(alice, '4-room-settings')
+      await alice.getByRole('button', { name: 'Close' }).click()
+
+      await alice.getByRole('button', { name: /^Connectivity:/ }).click()
+      await expect(alice.getByRole('dialog', { name: 'Connectivity' })).toContainText('Peers in this room')
+      await expectNoA11yViolations(alice)
+      await shot(alice, '5-connectivity')
+      await alice.getByRole('button', { name: 'Close' }).click()
+
+      await bob.setViewportSize({ width: 390, height: 800 })
+      await shot(bob, '6-phone')
+    } finally {
+      await cameraBrowser.close()
+    }
+  })
+})
