@@ -1,8 +1,18 @@
-import { defineConfig } from 'vite'
+import { defineConfig, type Plugin } from 'vite'
 import react from '@vitejs/plugin-react'
 
+/**
+ * Dev server only: Vite injects CSS as <style> elements for hot reload, which the page's strict
+ * CSP (index.html) forbids; the production build links CSS files and keeps the strict policy.
+ */
+const devInlineStyles: Plugin = {
+  name: 'dev-inline-styles',
+  apply: 'serve',
+  transformIndexHtml: (html) => html.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+}
+
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), devInlineStyles],
   build: { target: 'es2022', sourcemap: true },
   server: { port: 5173, strictPort: true },
   preview: { port: 4173, strictPort: true }
