@@ -1,0 +1,100 @@
+import { decodeCanonical, encodeCanonical } from '../core/codec/canonical.ts'
+import { FEED_ENTRY_MAX_BYTES, FEED_PAYLOAD_MAX_BYTES, type FeedEnvelope } from '../core/feed/entry.ts'
+import type { GossipVerdict } from '../core/feed/ingest.ts'
+import { RejectReason } from '../core/result.ts'
+import type { AuthorId, RoomId } from '../core/types.ts'
+import type { PeerNode, ValidationVerdict } from './peer-node.ts'
+import { type PresenceNotice, validatePresence } from './room-presence.ts'
+import { roomTopics } from './room-topics.ts'
+
+/** What gossip asks of a room: the core's validators, which store what they accept. */
+export interface GossipRoom {
+  validateAuthorityForGossip (bytes: Uint8Array): Promise<GossipVerdict>
+  readonly feed: { validateForGossip (envelope: unknown): Promise<GossipVerdict> }
+  /** Whether an author may be seen in the room at all (a banned key's presence is refused). */
+  present (author: AuthorId): boolean
+}
+
+export interface RoomGossipComponents {
+  readonly node: Pick<PeerNode, 'subscribe' | 'unsubscribe' | 'publish' | 'topicPeers'>
+  readonly room: GossipRoom
+}
+
+export interface RoomGossipInit {
+  readonly room: RoomId
+  readonly onPresence: (notice: PresenceNotice, fromPeer: string) => void
+  /** A peer sent something whose parents we lack: sync with it. */
+  readonly onGap: (fromPeer: string) => void
+  /** A peer relayed something every honest peer refuses. */
+  readonly onReject: (fromPeer: string, reason: RejectReason, detail: string) => void
+}
+
+/** An envelope with its payload, as gossiped: at most the entry and payload limits plus framing. */
+const ENVELOPE_MAX_BYTES = FEED_ENTRY_MAX_BYTES + FEED_PAYLOAD_MAX_BYTES + 64
+
+export interface RoomGossip {
+  start (): void
+  stop (): void
+  publishAuthority (bytes: Uint8Array): Promise<number>
+  /** Returns how many peers the entry was sent to (the delivery indicator). */
+  publishFeed (envelope: FeedEnvelope): Promise<number>
+  publishPresence (bytes: Uint8Array): Promise<number>
+  /** Peers subscribed to the room's feed topic. */
+  peers (): string[]
+}
+
+const verdictOf = (v: GossipVerdict): ValidationVerdict => v.action
+
+/**
+ * A room on GossipSub: validators call the core (authority validation and replay, feed ingest),
+ * so what they accept is already stored and what they reject is neither stored nor forwarded.
+ */
+export function createRoomGossip (components: RoomGossipComponents, init: RoomGossipInit): RoomGossip {
+  const { node, room } = components
+  const topics = roomTopics(init.room)
+  let started = false
+
+  const judged = (from: string, v: GossipVerdict): ValidationVerdict => {
+    if (v.action === 'reject') init.onReject(from, v.reason, v.detail)
+    if (v.action === 'ignore' && v.reason === RejectReason.MissingParent) init.onGap(from)
+    return verdictOf(v)
+  }
+
+  return {
+    start () {
+      if (started) return
+      started = true
+      node.subscribe(topics.authority, {
+        validate: async (bytes, from) => judged(from, await room.validateAuthorityForGossip(bytes)),
+        onMessage: () => {}
+      })
+      node.subscribe(topics.feed, {
+        validate: async (bytes, from) => {
+          const envelope = decodeCanonical(bytes, ENVELOPE_MAX_BYTES, 'gossiped envelope')
+          if (!envelope.ok) return judged(from, { action: 'reject', reason: envelope.reason, detail: envelope.detail })
+          return judged(from, await room.feed.validateForGossip(envelope.value))
+        },
+        onMessage: () => {}
+      })
+      node.subscribe(topics.presence, {
+        validate: async (bytes, from) => {
+          const notice = await validatePresence(bytes, init.room)
+          if (!notice.ok) return notice.reason === RejectReason.Unknown ? 'ignore' : judged(from, { action: 'reject', reason: notice.reason, detail: notice.detail })
+          if (!room.present(notice.value.author)) return 'reject'
+          init.onPresence(notice.value, from)
+          return 'accept'
+        },
+        onMessage: () => {}
+      })
+    },
+    stop () {
+      if (!started) return
+      started = false
+      for (const t of [topics.authority, topics.feed, topics.presence]) node.unsubscribe(t)
+    },
+    publishAuthority: async (bytes) => (await node.publish(topics.authority, bytes)).recipients,
+    publishFeed: async (envelope) => (await node.publish(topics.feed, encodeCanonical({ entry: envelope.entry, payload: envelope.payload }))).recipients,
+    publishPresence: async (bytes) => (await node.publish(topics.presence, bytes)).recipients,
+    peers: () => node.topicPeers(topics.feed)
+  }
+}

@@ -1,0 +1,286 @@
+import * as lp from 'it-length-prefixed'
+import type { Stream } from '@libp2p/interface'
+import type { IngestResult } from '../core/feed/ingest.ts'
+import type { Storage } from '../core/storage.ts'
+import { channelClock, type ChannelClock } from '../core/sync/clock.ts'
+import { type Hello, SYNC_MESSAGE_MAX_BYTES, type SyncMessage, type SyncRequest, decodeSyncMessage, encodeSyncMessage } from '../core/sync/messages.ts'
+import { type Assignment, createSyncPlanner } from '../core/sync/planner.ts'
+import { type SyncResponder, createSyncResponder } from '../core/sync/responder.ts'
+import type { ChannelId, EntryHash, RoomId } from '../core/types.ts'
+import { writeMessage } from './length-prefixed.ts'
+import type { PeerNode } from './peer-node.ts'
+import { ROOM_SYNC_PROTOCOL } from './room-topics.ts'
+
+/** What history sync asks of a room: its channels, and the core's validating entry points. */
+export interface SyncRoom {
+  readonly room: RoomId
+  channelIds (): ChannelId[]
+  /** Validates and stores authority entries; reports which were the sender's fault. */
+  addAuthority (entries: readonly Uint8Array[]): Promise<{ readonly rejected: ReadonlyArray<{ readonly senderFault: boolean }> }>
+  readonly feed: { ingest (envelopes: readonly unknown[]): Promise<IngestResult> }
+  readonly log: { has (hash: EntryHash): boolean }
+}
+
+export interface SyncProgress { readonly active: boolean, readonly received: number, readonly expected: number }
+
+/** How long one request may take before the peer is given up on (and its ranges go elsewhere). */
+const REQUEST_TIMEOUT_MS = 60_000
+const HELLO_TIMEOUT_MS = 15_000
+
+type Reader = AsyncIterator<{ subarray (): Uint8Array }>
+
+const readerOf = (stream: Stream): Reader => lp.decode(stream, { maxDataLength: SYNC_MESSAGE_MAX_BYTES })[Symbol.asyncIterator]()
+
+/** Reads and decodes the next message; undefined at the end of the stream, a string on garbage. */
+async function next (reader: Reader): Promise<SyncMessage | string | undefined> {
+  const r = await reader.next()
+  if (r.done === true) return undefined
+  const decoded = decodeSyncMessage(r.value.subarray())
+  return decoded.ok ? decoded.value : `${decoded.reason}: ${decoded.detail}`
+}
+
+const send = async (stream: Stream, message: SyncMessage, signal?: AbortSignal): Promise<void> => { await writeMessage(stream, encodeSyncMessage(message), signal) }
+
+export interface RoomSyncServerComponents { readonly node: Pick<PeerNode, 'handle' | 'unhandle'> }
+export interface RoomSyncServerInit {
+  /** The responder for a room we are in, or undefined. */
+  readonly responder: (room: RoomId) => { responder: SyncResponder, channels: () => ChannelId[] } | undefined
+  /** A peer told us what it holds in a room: we may want to sync back. */
+  readonly onHello: (room: RoomId, peer: string, hello: Hello) => void
+  /** A peer sent bytes that are not a sync message. */
+  readonly onGarbage: (peer: string, detail: string) => void
+}
+
+/**
+ * Serves `/peer-rooms/sync/1.0.0` for every room this peer is in: the requester sends Hello
+ * (room, authority heads, channel clocks), we answer with ours, then answer its requests one at a
+ * time from storage in bounded batches (helper 2's responder), until it closes the stream.
+ */
+export function createRoomSyncServer (components: RoomSyncServerComponents, init: RoomSyncServerInit): { start (): Promise<void>, stop (): Promise<void> } {
+  let started = false
+  const serve = async (stream: Stream, peer: string): Promise<void> => {
+    const reader = readerOf(stream)
+    const first = await Promise.race([next(reader), new Promise<string>((resolve) => setTimeout(() => { resolve('no hello in time') }, HELLO_TIMEOUT_MS))])
+    if (first == null) return
+    if (typeof first === 'string' || first.t !== 'hello') {
+      init.onGarbage(peer, typeof first === 'string' ? first : `expected hello, got ${first.t}`)
+      stream.abort(new Error('sync protocol violation'))
+      return
+    }
+    const room = init.responder(first.room)
+    if (room == null) {
+      await send(stream, { t: 'error', id: 0, code: 'wrong-room', message: 'not in this room' })
+      await stream.close()
+      return
+    }
+    await send(stream, await room.responder.hello(room.channels()))
+    init.onHello(first.room, peer, first)
+    for (;;) {
+      const msg = await next(reader)
+      if (msg == null) break
+      if (typeof msg === 'string' || !isRequest(msg)) {
+        init.onGarbage(peer, typeof msg === 'string' ? msg : `unexpected ${msg.t}`)
+        stream.abort(new Error('sync protocol violation'))
+        return
+      }
+      for await (const answer of room.responder.respond(msg)) await send(stream, answer)
+    }
+    await stream.close()
+  }
+  return {
+    async start () {
+      if (started) return
+      started = true
+      await components.node.handle(ROOM_SYNC_PROTOCOL, serve)
+    },
+    async stop () {
+      if (!started) return
+      started = false
+      await components.node.unhandle(ROOM_SYNC_PROTOCOL)
+    }
+  }
+}
+
+const isRequest = (m: SyncMessage): m is SyncRequest => m.t === 'range' || m.t === 'auth-after' || m.t === 'auth-by-hash'
+
+export interface RoomSyncComponents {
+  readonly node: Pick<PeerNode, 'newStream'>
+  readonly storage: Pick<Storage, 'feeds' | 'authority'>
+  readonly room: SyncRoom
+}
+
+export interface RoomSyncInit {
+  readonly onProgress: (progress: SyncProgress) => void
+  /** A peer sent garbage or entries no honest peer sends: it is dropped from sync and counted. */
+  readonly onBadPeer: (peer: string, detail: string) => void
+  /** Entries per range request; default 500. */
+  readonly batchSize?: number
+}
+
+/** One peer's sync stream: requests go one at a time, each read to its Done. */
+interface Session { readonly stream: Stream, readonly reader: Reader, queue: Promise<unknown>, nextId: number }
+
+export interface RoomSync {
+  /** Exchanges Hellos with `peer` and fetches what it has that we lack (authority first); resolves when the room's sync settles. */
+  syncWith (peer: string, signal?: AbortSignal): Promise<void>
+  /** The peer's Hello arrived on its own stream (it synced from us): fetch back what it has. */
+  noteHello (peer: string, hello: Hello): void
+  responder: SyncResponder
+  progress (): SyncProgress
+  stop (): void
+}
+
+/**
+ * Pulls a room's history from every peer that has it: the planner (helper 2) splits what we lack
+ * into ranges spread over peers, each peer serves one request at a time on its stream, so memory
+ * stays at one batch per peer. A dropped peer's ranges are planned again elsewhere, and planning
+ * reads our clocks from storage each time, so a restarted sync resumes where the last one stopped.
+ */
+export function createRoomSync (components: RoomSyncComponents, init: RoomSyncInit): RoomSync {
+  const { node, storage, room } = components
+  const responder = createSyncResponder({ storage }, { room: room.room })
+  const planner = createSyncPlanner({ batchSize: init.batchSize ?? 500, maxInFlightPerPeer: 1 })
+  const sessions = new Map<string, Session>()
+  const opening = new Map<string, Promise<Session | undefined>>()
+  const running = new Set<Promise<void>>()
+  let received = 0
+  let expected = 0
+  let driving: Promise<void> | undefined
+  let stopped = false
+
+  const report = (): void => { init.onProgress({ active: driving != null, received, expected }) }
+
+  const drop = (peer: string, bad?: string): void => {
+    const s = sessions.get(peer)
+    sessions.delete(peer)
+    if (bad != null) {
+      planner.reportInvalid(peer)
+      init.onBadPeer(peer, bad)
+      s?.stream.abort(new Error(`sync: ${bad}`))
+    } else {
+      planner.removePeer(peer)
+      if (s != null) void s.stream.close().catch(() => undefined)
+    }
+  }
+
+  const localState = async (): Promise<{ clocks: Map<ChannelId, ChannelClock>, authorityHeads: EntryHash[], hasAuthority: (h: EntryHash) => boolean }> => {
+    const hello = await responder.hello([])
+    const clocks = new Map<ChannelId, ChannelClock>()
+    for (const channel of room.channelIds()) clocks.set(channel, await channelClock(storage.feeds, channel))
+    return { clocks, authorityHeads: [...hello.authorityHeads], hasAuthority: (h) => room.log.has(h) }
+  }
+
+  /** Runs one assignment on its peer's stream; a protocol breach drops the peer as bad. */
+  const execute = async (a: Assignment): Promise<void> => {
+    const s = sessions.get(a.peer)
+    if (s == null) { planner.settle(a); return }
+    const id = s.nextId++
+    const request: SyncRequest = a.kind === 'authority'
+      ? { t: 'auth-after', id, heads: a.heads }
+      : { t: 'range', id, channel: a.channel, author: a.author, fromSeq: a.fromSeq, toSeq: a.toSeq }
+    const signal = AbortSignal.timeout(REQUEST_TIMEOUT_MS)
+    try {
+      await send(s.stream, request, signal)
+      for (;;) {
+        const msg = await next(s.reader)
+        if (msg == null) { drop(a.peer); return }
+        if (typeof msg === 'string') { drop(a.peer, msg); return }
+        if (msg.t === 'done' && msg.id === id) return
+        if (msg.t === 'error') { drop(a.peer); return }
+        if (msg.t === 'auth-entries' && a.kind === 'authority') {
+          const result = await room.addAuthority(msg.entries)
+          if (result.rejected.some((r) => r.senderFault)) { drop(a.peer, 'sent invalid authority entries'); return }
+        } else if (msg.t === 'entries' && a.kind === 'range') {
+          const result = await room.feed.ingest(msg.entries)
+          received += result.accepted.length
+          report()
+          const fault = result.rejected.find((r) => r.senderFault)
+          if (fault != null) { drop(a.peer, `sent an invalid entry: ${fault.detail}`); return }
+        } else {
+          drop(a.peer, `unexpected ${msg.t} for request ${id}`)
+          return
+        }
+      }
+    } catch {
+      drop(a.peer)
+    } finally {
+      planner.settle(a)
+    }
+  }
+
+  const drive = async (): Promise<void> => {
+    for (;;) {
+      if (stopped) return
+      const plan = planner.plan(await localState())
+      if (plan.phase === 'done') return
+      const assignments: Assignment[] = plan.phase === 'authority' ? [...plan.requests] : [...plan.ranges]
+      for (const a of assignments) {
+        if (a.kind === 'range') expected += a.toSeq - a.fromSeq + 1
+        const s = sessions.get(a.peer)
+        if (s == null) { planner.settle(a); continue }
+        const run = s.queue.then(() => execute(a))
+        s.queue = run
+        const tracked: Promise<void> = run.finally(() => { running.delete(tracked) })
+        running.add(tracked)
+      }
+      report()
+      if (running.size === 0) return
+      await Promise.race(running)
+    }
+  }
+
+  const kick = (): Promise<void> => {
+    driving ??= drive().finally(() => {
+      driving = undefined
+      report()
+    })
+    report()
+    return driving
+  }
+
+  const open = async (peer: string, signal?: AbortSignal): Promise<Session | undefined> => {
+    const stream = await node.newStream(peer, ROOM_SYNC_PROTOCOL, signal != null ? { signal } : {})
+    const reader = readerOf(stream)
+    await send(stream, await responder.hello(room.channelIds()), signal)
+    const hello = await Promise.race([next(reader), new Promise<string>((resolve) => setTimeout(() => { resolve('no hello in time') }, HELLO_TIMEOUT_MS))])
+    if (hello == null || (typeof hello !== 'string' && hello.t === 'error')) { stream.abort(new Error('peer is not in the room')); return undefined }
+    if (typeof hello === 'string' || hello.t !== 'hello' || hello.room !== room.room) {
+      stream.abort(new Error('sync protocol violation'))
+      init.onBadPeer(peer, typeof hello === 'string' ? hello : 'answered without a hello for this room')
+      return undefined
+    }
+    const session: Session = { stream, reader, queue: Promise.resolve(), nextId: 1 }
+    sessions.set(peer, session)
+    planner.addPeer(peer, hello)
+    return session
+  }
+
+  return {
+    responder,
+    async syncWith (peer, signal) {
+      if (stopped) return
+      if (!sessions.has(peer)) {
+        let pending = opening.get(peer)
+        if (pending == null) {
+          pending = open(peer, signal).catch(() => undefined).finally(() => { opening.delete(peer) })
+          opening.set(peer, pending)
+        }
+        if (await pending == null) return
+      }
+      await kick()
+    },
+    noteHello (peer, hello) {
+      void (async () => {
+        const local = await localState()
+        const lacking = hello.authorityHeads.some((h) => !local.hasAuthority(h)) ||
+          [...hello.clocks].some(([channel, clock]) => [...clock].some(([author, seq]) => seq > (local.clocks.get(channel)?.get(author) ?? 0)))
+        if (lacking) await this.syncWith(peer)
+      })().catch(() => undefined)
+    },
+    progress: () => ({ active: driving != null, received, expected }),
+    stop () {
+      stopped = true
+      for (const peer of [...sessions.keys()]) drop(peer)
+    }
+  }
+}
