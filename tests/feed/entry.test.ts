@@ -5,7 +5,7 @@ import { appendEntry } from '../../src/core/feed/append.ts'
 import { FEED_ENTRY_MAX_BYTES, parseEnvelope } from '../../src/core/feed/entry.ts'
 import { createFeedIngest } from '../../src/core/feed/ingest.ts'
 import { author, chain, channel, room } from './helpers.ts'
-import { createAclViewTwin, createMemoryFeedStoreTwin } from './twins.ts'
+import { createAclViewTwin, startedMemoryStorage } from './twins.ts'
 
 describe('feed entry format', () => {
   it('round-trips: what appendEntry signs, parseEnvelope reads back field for field', async () => {
@@ -36,8 +36,8 @@ describe('feed entry format', () => {
   it('detects every single bit flip in an entry (exhaustive over its bits)', async () => {
     const entries = await chain(author(0), 2)
     const target = entries[1]!
-    const feeds = createMemoryFeedStoreTwin()
-    const ingest = createFeedIngest({ storage: { feeds }, acl: createAclViewTwin() }, { room, pendingLimit: 0 })
+    const storage = await startedMemoryStorage()
+    const ingest = createFeedIngest({ storage, acl: createAclViewTwin() }, { room, pendingLimit: 0 })
     await ingest.ingest([entries[0]!.envelope])
     let undetected = 0
     for (let bit = 0; bit < target.envelope.entry.byteLength * 8; bit++) {
@@ -47,6 +47,6 @@ describe('feed entry format', () => {
       if (result.accepted.length > 0 || result.rejected.length !== 1) undetected++
     }
     expect(undetected).toBe(0)
-    expect(await feeds.count(channel)).toBe(1)
+    expect(await storage.feeds.count(channel)).toBe(1)
   })
 })

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { CID } from 'multiformats/cid'
 import { encodeCanonical } from '../../src/core/codec/canonical.ts'
 import { appendEntry } from '../../src/core/feed/append.ts'
@@ -7,13 +7,13 @@ import { createFeedIngest } from '../../src/core/feed/ingest.ts'
 import { RecordTooLargeError } from '../../src/core/errors.ts'
 import { RejectReason } from '../../src/core/result.ts'
 import { author, chain, channel, channelNamed, otherRoom, room } from './helpers.ts'
-import { createAclViewTwin, createMemoryFeedStoreTwin } from './twins.ts'
+import { createAclViewTwin, startedMemoryStorage } from './twins.ts'
 
-function setup () {
-  const feeds = createMemoryFeedStoreTwin()
+async function setup () {
+  const storage = await startedMemoryStorage()
   const acl = createAclViewTwin()
-  const ingest = createFeedIngest({ storage: { feeds }, acl }, { room, now: () => 42 })
-  return { feeds, acl, ingest }
+  const ingest = createFeedIngest({ storage, acl }, { room, now: () => 42 })
+  return { storage, feeds: storage.feeds, acl, ingest }
 }
 
 /** Re-signs a record after changing fields, so only the changed rule can fail. */
@@ -25,21 +25,21 @@ async function resign (record: FeedEntryRecord, change: Partial<FeedEntryRecord>
 
 describe('feed ingest', () => {
   it('stores a valid chain in one putEntries call and announces it', async () => {
-    const { feeds, ingest } = setup()
+    const { storage, feeds, ingest } = await setup()
     const entries = await chain(author(0), 5)
     const announced: string[] = []
     ingest.on('accepted', (batch) => announced.push(...batch.map((e) => e.hash)))
     const result = await ingest.ingest([...entries].reverse().map((e) => e.envelope))
     expect(result.accepted.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5])
     expect(result.rejected).toEqual([])
-    expect(feeds.putCalls).toBe(1)
+    expect(storage.putCalls()).toBe(1)
     expect(announced).toEqual(entries.map((e) => e.stored.hash))
     expect((await feeds.heads(channel))[0]).toMatchObject({ author: author(0).id, seq: 5 })
     expect(result.accepted[0]!.receivedAt).toBe(42)
   })
 
   it('reports duplicates, in the batch and already stored', async () => {
-    const { ingest } = setup()
+    const { ingest } = await setup()
     const [e1] = await chain(author(0), 1)
     const first = await ingest.ingest([e1!.envelope, e1!.envelope])
     expect(first.accepted).toHaveLength(1)
@@ -50,7 +50,7 @@ describe('feed ingest', () => {
   })
 
   it('holds an entry whose predecessor is missing, and stores it when the predecessor arrives', async () => {
-    const { feeds, ingest } = setup()
+    const { feeds, ingest } = await setup()
     const [e1, e2, e3] = await chain(author(0), 3)
     const waiting = await ingest.ingest([e3!.envelope, e2!.envelope])
     expect(waiting.pending).toEqual([e2!.stored.hash, e3!.stored.hash])
@@ -62,15 +62,14 @@ describe('feed ingest', () => {
   })
 
   it('bounds the pending buffer', async () => {
-    const feeds = createMemoryFeedStoreTwin()
-    const ingest = createFeedIngest({ storage: { feeds }, acl: createAclViewTwin() }, { room, pendingLimit: 3 })
+    const ingest = createFeedIngest({ storage: await startedMemoryStorage(), acl: createAclViewTwin() }, { room, pendingLimit: 3 })
     const entries = await chain(author(0), 6)
     await ingest.ingest(entries.slice(1).map((e) => e.envelope))
     expect(ingest.pendingCount).toBe(3)
   })
 
   it('rejects a link to the wrong predecessor and a lamport that does not grow', async () => {
-    const { ingest } = setup()
+    const { ingest } = await setup()
     const [e1, e2] = await chain(author(0), 2)
     const [other1] = await chain(author(0), 1, { channel: channelNamed('elsewhere') })
     await ingest.ingest([e1!.envelope])
@@ -82,7 +81,7 @@ describe('feed ingest', () => {
   })
 
   it('rejects seq 1 with a prev, and seq > 1 without one', async () => {
-    const { ingest } = setup()
+    const { ingest } = await setup()
     const [e1, e2] = await chain(author(0), 2)
     const result = await ingest.ingest([
       { entry: await resign(e1!.record, { prev: CID.parse(e2!.stored.hash) }), payload: null },
@@ -92,7 +91,7 @@ describe('feed ingest', () => {
   })
 
   it('rejects a forged signature', async () => {
-    const { ingest } = setup()
+    const { ingest } = await setup()
     const [e1] = await chain(author(0), 1)
     const forged = await resign(e1!.record, {}, author(1))
     const result = await ingest.ingest([{ entry: forged, payload: e1!.envelope.payload }])
@@ -100,7 +99,7 @@ describe('feed ingest', () => {
   })
 
   it('rejects an oversized payload, and a payload that is not the signed one', async () => {
-    const { ingest } = setup()
+    const { ingest } = await setup()
     const [e1] = await chain(author(0), 1)
     const big = new Uint8Array(FEED_PAYLOAD_MAX_BYTES + 1)
     const claimsBig = await resign(e1!.record, { payloadHash: payloadHashOf(big), payloadSize: big.byteLength })
@@ -114,7 +113,7 @@ describe('feed ingest', () => {
   })
 
   it('accepts an entry whose payload is absent (deleted or not fetched)', async () => {
-    const { feeds, ingest } = setup()
+    const { feeds, ingest } = await setup()
     const [e1] = await chain(author(0), 1)
     const result = await ingest.ingest([{ entry: e1!.envelope.entry, payload: null }])
     expect(result.accepted).toHaveLength(1)
@@ -122,7 +121,7 @@ describe('feed ingest', () => {
   })
 
   it('rejects entries of another room, oversized entries and garbage without throwing', async () => {
-    const { ingest } = setup()
+    const { ingest } = await setup()
     const [e1] = await chain(author(0), 1)
     const wrongRoom = await resign(e1!.record, { room: otherRoom })
     const result = await ingest.ingest([
@@ -139,7 +138,7 @@ describe('feed ingest', () => {
   })
 
   it('rejects a weak (small-order) author key', async () => {
-    const { ingest } = setup()
+    const { ingest } = await setup()
     const [e1] = await chain(author(0), 1)
     const identity = new Uint8Array(32)
     identity[0] = 1
@@ -149,7 +148,7 @@ describe('feed ingest', () => {
   })
 
   it('rejects a banned author beyond the frontier and keeps what is at or below it', async () => {
-    const { acl, ingest } = setup()
+    const { acl, ingest } = await setup()
     const entries = await chain(author(0), 4)
     acl.ban(author(0).id, new Map([[channel, 2]]))
     const result = await ingest.ingest(entries.map((e) => e.envelope))
@@ -158,7 +157,7 @@ describe('feed ingest', () => {
   })
 
   it('re-checks the ACL when a pending entry is promoted', async () => {
-    const { acl, ingest } = setup()
+    const { acl, ingest } = await setup()
     const [e1, e2] = await chain(author(0), 2)
     await ingest.ingest([e2!.envelope])
     acl.ban(author(0).id, new Map([[channel, 1]]))
@@ -168,7 +167,7 @@ describe('feed ingest', () => {
   })
 
   it('keeps the first entry and stores a fork proof when an author signs two entries at one seq', async () => {
-    const { feeds, ingest } = setup()
+    const { feeds, ingest } = await setup()
     const [a1] = await chain(author(0), 1)
     const b1 = await appendEntry(author(0), { room, channel, roomLamport: 5, type: 'test/blob', payload: new Uint8Array([1]) })
     const flagged: string[] = []
@@ -181,14 +180,14 @@ describe('feed ingest', () => {
     expect((await feeds.getEntry(channel, author(0).id, 1))?.hash).toBe(a1!.stored.hash)
     expect(await feeds.forkProofs(room)).toHaveLength(1)
     // The same fork inside one batch: the first in the batch is kept.
-    const fresh = setup()
+    const fresh = await setup()
     const both = await fresh.ingest.ingest([b1.envelope, a1!.envelope])
     expect(both.accepted.map((e) => e.hash)).toEqual([b1.stored.hash])
     expect(both.forks).toHaveLength(1)
   })
 
   it('maps outcomes to GossipSub verdicts', async () => {
-    const { acl, ingest } = setup()
+    const { acl, ingest } = await setup()
     const [e1, e2, e3] = await chain(author(0), 3)
     const forged = await resign(e1!.record, {}, author(1))
     expect(await ingest.validateForGossip({ entry: forged, payload: null })).toMatchObject({ action: 'reject', reason: RejectReason.BadSignature })
@@ -203,12 +202,11 @@ describe('feed ingest', () => {
   })
 
   it('stores nothing of a batch when the write fails, and keeps working after', async () => {
-    const { feeds, ingest } = setup()
+    const { feeds, ingest } = await setup()
     const entries = await chain(author(0), 2)
-    const put = feeds.putEntries.bind(feeds)
-    feeds.putEntries = () => Promise.reject(new Error('disk full'))
+    vi.spyOn(feeds, 'putEntries').mockRejectedValueOnce(new Error('disk full'))
     await expect(ingest.ingest([entries[0]!.envelope])).rejects.toThrow('disk full')
-    feeds.putEntries = put
+    expect(await feeds.count(channel)).toBe(0)
     const result = await ingest.ingest(entries.map((e) => e.envelope))
     expect(result.accepted).toHaveLength(2)
   })

@@ -3,7 +3,7 @@ import fc from 'fast-check'
 import type { AppendedEntry } from '../../src/core/feed/append.ts'
 import { createFeedIngest } from '../../src/core/feed/ingest.ts'
 import { author, chain, channel, room } from './helpers.ts'
-import { createAclViewTwin, createMemoryFeedStoreTwin } from './twins.ts'
+import { createAclViewTwin, startedMemoryStorage } from './twins.ts'
 
 let pool: AppendedEntry[] = []
 beforeAll(async () => {
@@ -12,11 +12,11 @@ beforeAll(async () => {
 
 /** Ingests batches in order into a fresh store; returns the stored hashes and the clock. */
 async function replay (batches: readonly (readonly AppendedEntry[])[]) {
-  const feeds = createMemoryFeedStoreTwin()
-  const ingest = createFeedIngest({ storage: { feeds }, acl: createAclViewTwin() }, { room })
+  const storage = await startedMemoryStorage()
+  const ingest = createFeedIngest({ storage, acl: createAclViewTwin() }, { room })
   for (const batch of batches) await ingest.ingest(batch.map((e) => e.envelope))
-  const heads = (await feeds.heads(channel)).map((h) => [h.author, h.seq]).sort()
-  return { stored: feeds.all().map((e) => e.hash).sort(), heads }
+  const heads = (await storage.feeds.heads(channel)).map((h) => [h.author, h.seq]).sort()
+  return { stored: (await storage.feeds.page(channel, { limit: 1000 })).map((e) => e.hash).sort(), heads }
 }
 
 /** Batches: any order, any duplication, any split, of a subset of the pool. */

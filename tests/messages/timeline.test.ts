@@ -6,25 +6,26 @@ import { foldTimeline } from '../../src/core/messages/timeline.ts'
 import { RejectReason } from '../../src/core/result.ts'
 import type { StoredFeedEntry } from '../../src/core/storage.ts'
 import { author, channel, channelNamed, room } from '../feed/helpers.ts'
-import { createAclViewTwin, createMemoryFeedStoreTwin } from '../feed/twins.ts'
+import { createAclViewTwin, startedMemoryStorage } from '../feed/twins.ts'
 import { createWriter } from './writer.ts'
 
 const alice = author(0)
 const bob = author(1)
 const mod = author(2)
 
-function setup () {
-  const feeds = createMemoryFeedStoreTwin()
+async function setup () {
+  const storage = await startedMemoryStorage()
+  const feeds = storage.feeds
   const acl = createAclViewTwin()
-  const ingest = createFeedIngest({ storage: { feeds }, acl }, { room })
-  const deletions = createDeletionApplier({ storage: { feeds }, acl })
+  const ingest = createFeedIngest({ storage, acl }, { room })
+  const deletions = createDeletionApplier({ storage, acl })
   const view = async () => foldTimeline(await feeds.page(channel, { limit: 1000 }), { acl })
   return { feeds, acl, ingest, deletions, view, w: createWriter() }
 }
 
 describe('timeline fold', () => {
   it('shows text, replies and mentions in display order', async () => {
-    const { ingest, view, w } = setup()
+    const { ingest, view, w } = await setup()
     const hello = await w.chat(alice, { type: 'chat/text', text: 'hello', mentions: [bob.id] })
     const reply = await w.chat(bob, { type: 'chat/text', text: 'hi alice', replyTo: hello.stored.hash, mentions: [] })
     await ingest.ingest([reply.envelope, hello.envelope])
@@ -35,7 +36,7 @@ describe('timeline fold', () => {
   })
 
   it('applies only the author\'s edits, the latest one winning', async () => {
-    const { ingest, view, w } = setup()
+    const { ingest, view, w } = await setup()
     const msg = await w.chat(alice, { type: 'chat/text', text: 'v1', mentions: [] })
     const e1 = await w.chat(alice, { type: 'chat/edit', target: msg.stored.hash, text: 'v2' })
     const forged = await w.chat(bob, { type: 'chat/edit', target: msg.stored.hash, text: 'bob was here' })
@@ -47,7 +48,7 @@ describe('timeline fold', () => {
   })
 
   it('lets the author or a delete holder delete, and removes the payload from storage', async () => {
-    const { feeds, acl, ingest, deletions, view, w } = setup()
+    const { feeds, acl, ingest, deletions, view, w } = await setup()
     const a = await w.chat(alice, { type: 'chat/text', text: 'mine', mentions: [] })
     const b = await w.chat(alice, { type: 'chat/text', text: 'moderated', mentions: [] })
     const c = await w.chat(alice, { type: 'chat/text', text: 'stays', mentions: [] })
@@ -67,7 +68,7 @@ describe('timeline fold', () => {
   })
 
   it('removes the payload when the target arrives after its delete', async () => {
-    const { feeds, ingest, deletions, w } = setup()
+    const { feeds, ingest, deletions, w } = await setup()
     const a = await w.chat(alice, { type: 'chat/text', text: 'soon gone', mentions: [] })
     const del = await w.chat(mod, { type: 'chat/delete', target: a.stored.hash })
     expect(await deletions.apply((await ingest.ingest([del.envelope])).accepted)).toBe(0)
@@ -76,7 +77,7 @@ describe('timeline fold', () => {
   })
 
   it('counts reactions per emoji with their reactors; the last toggle wins', async () => {
-    const { ingest, view, w } = setup()
+    const { ingest, view, w } = await setup()
     const m = await w.chat(alice, { type: 'chat/text', text: 'react to me', mentions: [] })
     const ops = [
       await w.chat(bob, { type: 'chat/reaction', target: m.stored.hash, emoji: '👍', on: true }),
@@ -89,7 +90,7 @@ describe('timeline fold', () => {
   })
 
   it('pins only from a pin holder', async () => {
-    const { acl, ingest, view, w } = setup()
+    const { acl, ingest, view, w } = await setup()
     acl.deny(bob.id, 'pin')
     const m1 = await w.chat(alice, { type: 'chat/text', text: 'pin me', mentions: [] })
     const m2 = await w.chat(alice, { type: 'chat/text', text: 'not me', mentions: [] })
@@ -99,7 +100,7 @@ describe('timeline fold', () => {
   })
 
   it('shows unknown types and broken chat payloads as unsupported, never drops them', async () => {
-    const { ingest, view, w } = setup()
+    const { ingest, view, w } = await setup()
     const game = await w.write(alice, 'game/move', encodeCanonical({ x: 3, y: 4 }))
     const broken = await w.write(bob, 'chat/text', encodeCanonical({ text: 7 }))
     const brokenEdit = await w.write(bob, 'chat/edit', encodeCanonical({ nope: true }))
@@ -108,7 +109,7 @@ describe('timeline fold', () => {
   })
 
   it('marks a message received long after the messages that follow it as late', async () => {
-    const { acl, w } = setup()
+    const { acl, w } = await setup()
     const a = await w.chat(alice, { type: 'chat/text', text: 'early', mentions: [] })
     const b = await w.chat(bob, { type: 'chat/text', text: 'backfilled', mentions: [] })
     const c = await w.chat(alice, { type: 'chat/text', text: 'seen first', mentions: [] })
@@ -118,7 +119,7 @@ describe('timeline fold', () => {
   })
 
   it('flags messages the ACL now refuses (a ban whose frontier lies below them) and ignores their operations', async () => {
-    const { acl, ingest, view, w } = setup()
+    const { acl, ingest, view, w } = await setup()
     const m1 = await w.chat(bob, { type: 'chat/text', text: 'ok', mentions: [] })
     const m2 = await w.chat(bob, { type: 'chat/text', text: 'after ban', mentions: [] })
     const edit = await w.chat(bob, { type: 'chat/edit', target: m1.stored.hash, text: 'sneaky' })
@@ -129,7 +130,7 @@ describe('timeline fold', () => {
   })
 
   it('applies operations only to targets in the same channel', async () => {
-    const { acl } = setup()
+    const { acl } = await setup()
     const w = createWriter()
     const other = createWriter(channelNamed('random'))
     const m = await w.chat(alice, { type: 'chat/text', text: 'here', mentions: [] })
