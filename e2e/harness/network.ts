@@ -6,6 +6,7 @@ import { signerFromSeed } from '../../src/core/identity/ed25519.ts'
 import { hexToBytes } from '@noble/hashes/utils.js'
 import type { AuthorId } from '../../src/core/types.ts'
 
+/** A delivered message; `at` is wall-clock ms with sub-ms precision, comparable across pages of one machine. */
 interface Received { readonly text: string, readonly from: string, readonly at: number }
 
 let node: PeerNode | undefined
@@ -34,7 +35,7 @@ const net = {
     received.set(topic, received.get(topic) ?? [])
     started().subscribe(topic, {
       validate: (bytes) => Promise.resolve(decoder.decode(bytes).startsWith('bad') ? 'reject' : 'accept'),
-      onMessage: (bytes, from) => { received.get(topic)!.push({ text: decoder.decode(bytes), from, at: performance.now() }) }
+      onMessage: (bytes, from) => { received.get(topic)!.push({ text: decoder.decode(bytes), from, at: performance.timeOrigin + performance.now() }) }
     })
   },
   publish: async (topic: string, text: string) => started().publish(topic, encoder.encode(text)),

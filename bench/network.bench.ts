@@ -1,0 +1,123 @@
+import { test, type Browser, type Page } from '@playwright/test'
+import { recordMetrics, percentile } from './support/record.ts'
+import { startRelay } from '../e2e/support/relay.ts'
+import { rawCidOf } from '../src/core/codec/hash.ts'
+
+const HARNESS = 'http://127.0.0.1:5173/e2e/harness/network.html'
+const TOPIC = 'peer-rooms/bench/room'
+const PEERS = 10
+const SECONDS = 15
+const RATE_PER_S = 2
+const PAYLOAD_BYTES = 300
+
+async function openPeer (browser: Browser, bootstrap: string[]): Promise<Page> {
+  const page = await (await browser.newContext()).newPage()
+  await page.goto(HARNESS)
+  await page.waitForFunction(() => window.netReady)
+  await page.evaluate(async (b) => window.net.start(b), bootstrap)
+  return page
+}
+
+/** Round trips of 200 B over one bare RTCDataChannel between two pages: the floor under every figure. */
+async function rawRtcRoundTrips (browser: Browser, n: number): Promise<number[]> {
+  const [a, b] = await Promise.all([0, 1].map(async () => (await browser.newContext()).newPage()))
+  for (const p of [a!, b!]) await p.goto(HARNESS)
+  const offer = await a!.evaluate(async () => {
+    const pc = new RTCPeerConnection({ iceServers: [] })
+    ;(window as unknown as { pc: RTCPeerConnection }).pc = pc
+    const ch = pc.createDataChannel('ping', { ordered: true })
+    ;(window as unknown as { ch: RTCDataChannel }).ch = ch
+    await pc.setLocalDescription(await pc.createOffer())
+    await new Promise<void>((resolve) => { if (pc.iceGatheringState === 'complete') resolve(); else pc.addEventListener('icegatheringstatechange', () => { if (pc.iceGatheringState === 'complete') resolve() }) })
+    return pc.localDescription!.toJSON()
+  })
+  const answer = await b!.evaluate(async (offer) => {
+    const pc = new RTCPeerConnection({ iceServers: [] })
+    ;(window as unknown as { pc: RTCPeerConnection }).pc = pc
+    pc.addEventListener('datachannel', ({ channel }) => { channel.onmessage = (e) => { channel.send(e.data as ArrayBuffer) } })
+    await pc.setRemoteDescription(offer)
+    await pc.setLocalDescription(await pc.createAnswer())
+    await new Promise<void>((resolve) => { if (pc.iceGatheringState === 'complete') resolve(); else pc.addEventListener('icegatheringstatechange', () => { if (pc.iceGatheringState === 'complete') resolve() }) })
+    return pc.localDescription!.toJSON()
+  }, offer)
+  const rtts = await a!.evaluate(async ({ answer, n }) => {
+    const w = window as unknown as { pc: RTCPeerConnection, ch: RTCDataChannel }
+    await w.pc.setRemoteDescription(answer)
+    const ch = w.ch
+    ch.binaryType = 'arraybuffer'
+    if (ch.readyState !== 'open') await new Promise((resolve) => { ch.onopen = resolve })
+    const payload = new Uint8Array(200)
+    const out: number[] = []
+    for (let i = 0; i < n; i++) {
+      const t0 = performance.now()
+      await new Promise<void>((resolve) => { ch.onmessage = () => { resolve() }; ch.send(payload) })
+      out.push(performance.now() - t0)
+    }
+    return out
+  }, { answer, n })
+  await Promise.all([a!, b!].map(async (p) => p.context().close()))
+  return rtts
+}
+
+test('network: raw RTCDataChannel, gossip across 10 pages, DHT lookups', async ({ browser }) => {
+  const rtts = await rawRtcRoundTrips(browser, 500)
+
+  const relay = await startRelay()
+  try {
+    const pages: Page[] = []
+    for (let i = 0; i < PEERS; i++) pages.push(await openPeer(browser, [relay.multiaddr]))
+    const room = rawCidOf(new TextEncoder().encode('bench room')).toString()
+    for (const page of pages) {
+      await page.waitForFunction(() => window.net.status().addresses.some((a) => a.includes('/p2p-circuit/webrtc')))
+      await page.evaluate((t) => { window.net.subscribe(t) }, TOPIC)
+      await page.evaluate(async (k) => window.net.provide(k), room)
+    }
+    // DHT lookups, then a full WebRTC mesh: each page dials every provider it finds
+    const findMs: number[] = []
+    for (const page of pages) {
+      const { ms, providers } = await page.evaluate(async (k) => {
+        const t0 = performance.now()
+        const providers = await window.net.findProviders(k)
+        return { ms: performance.now() - t0, providers: providers.map((p) => p.peerId) }
+      }, room)
+      findMs.push(ms)
+      await page.evaluate(async (ids) => { await Promise.allSettled(ids.map(async (id) => window.net.dial(id))) }, providers)
+    }
+    for (const page of pages) {
+      await page.waitForFunction(([t, n]) => window.net.topicPeers(t as string).length >= (n), [TOPIC, PEERS - 1] as const, { timeout: 60_000 })
+    }
+
+    // load: every page publishes RATE_PER_S messages of PAYLOAD_BYTES for SECONDS
+    const perPage = SECONDS * RATE_PER_S
+    await Promise.all(pages.map(async (page, index) => page.evaluate(async ({ t, index, perPage, bytes, rate }) => {
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * (1000 / rate)))
+      for (let seq = 0; seq < perPage; seq++) {
+        const head = JSON.stringify({ from: index, seq, sent: performance.timeOrigin + performance.now() })
+        void window.net.publish(t, head + ' '.repeat(Math.max(0, bytes - head.length)))
+        await new Promise((resolve) => setTimeout(resolve, 1000 / rate))
+      }
+    }, { t: TOPIC, index, perPage, bytes: PAYLOAD_BYTES, rate: RATE_PER_S })))
+    const expectedEach = perPage * (PEERS - 1)
+    // let stragglers arrive: wait until every page has all, or give up after 10 s and count what came
+    await Promise.allSettled(pages.map(async (page) => page.waitForFunction(([t, n]) => window.net.received(t as string).length >= (n), [TOPIC, expectedEach] as const, { timeout: 10_000 })))
+    const latencies: number[] = []
+    let delivered = 0
+    for (const page of pages) {
+      const got = await page.evaluate((t) => window.net.received(t).map((m) => ({ at: m.at, sent: (JSON.parse(m.text.trimEnd()) as { sent: number }).sent })), TOPIC)
+      delivered += got.length
+      for (const m of got) latencies.push(m.at - m.sent)
+    }
+    const round = (x: number): number => Math.round(x * 100) / 100
+    recordMetrics('network', {
+      rtc_raw_p50_ms: { value: round(percentile(rtts, 50)), unit: 'ms' },
+      rtc_raw_p99_ms: { value: round(percentile(rtts, 99)), unit: 'ms' },
+      gossip_p50_ms: { value: round(percentile(latencies, 50)), unit: 'ms' },
+      gossip_p99_ms: { value: round(percentile(latencies, 99)), unit: 'ms' },
+      gossip_delivered: { value: round(delivered / (expectedEach * PEERS)), unit: `fraction of ${expectedEach * PEERS}` },
+      dht_find_p50_ms: { value: round(percentile(findMs, 50)), unit: 'ms' }
+    })
+    await Promise.all(pages.map(async (p) => p.context().close()))
+  } finally {
+    await relay.stop()
+  }
+})
