@@ -44,8 +44,8 @@ describe('signed profiles', () => {
   it('rejects profiles from peers with a reason, one broken rule at a time', async () => {
     const good = await buildProfile(alice, { name: 'Alice', updatedAt: 1_000 })
     const cases: Array<[string, Uint8Array, string]> = [
-      ['a signature over another name', encodeCanonical({ ...(dagCbor.decode(good.bytes) as object), name: 'Mallory' }), 'bad-signature'],
-      ['another author\'s signature', encodeCanonical({ ...(dagCbor.decode(await signed(bob, {})) as object), author: alice.publicKey }), 'bad-signature'],
+      ['a signature over another name', encodeCanonical({ ...dagCbor.decode<object>(good.bytes), name: 'Mallory' }), 'bad-signature'],
+      ['another author\'s signature', encodeCanonical({ ...dagCbor.decode<object>(await signed(bob, {})), author: alice.publicKey }), 'bad-signature'],
       ['an unknown field', await signed(alice, { extra: 1 }), 'malformed'],
       ['an untrimmed name', await signed(alice, { name: ' Alice' }), 'malformed'],
       ['an empty name', await signed(alice, { name: '' }), 'malformed'],
