@@ -6,6 +6,7 @@ import { useIdentity } from '../hooks.ts'
 import { shortId } from '../format.ts'
 import { createTimelineWindow } from '../timeline-store.ts'
 import { Composer } from './composer.tsx'
+import { Icon } from './icons.tsx'
 import { Dialog, ErrorText, messageOf } from './dialog.tsx'
 import { MessageList, type MessageActions } from './message-list.tsx'
 import { TypingIndicator } from './typing-indicator.tsx'
@@ -55,11 +56,11 @@ export function ChannelView ({ room, snapshot, channel, membersShown, onToggleMe
   return (
     <main className='chat' aria-label={`#${channel.name}`}>
       <header className='chat-head'>
-        <button type='button' className='icon-button menu-button' aria-label='Show channels' onClick={onToggleSidebar}>☰</button>
+        <button type='button' className='icon-button menu-button' aria-label='Show channels' onClick={onToggleSidebar}><Icon name='menu' /></button>
         <h1 className='channel-title'><span aria-hidden='true'>#</span>{channel.name}</h1>
         {channel.topic !== '' && <p className='topic'>{channel.topic}</p>}
         {channel.archived && <span className='tag'>archived</span>}
-        <button type='button' className='icon-button' aria-pressed={membersShown} aria-label='Member list' title='Member list' onClick={onToggleMembers}>👥</button>
+        <button type='button' className='icon-button' aria-pressed={membersShown} aria-label='Member list' title='Member list' onClick={onToggleMembers}><Icon name='members' /></button>
       </header>
       <ErrorText error={error} />
       <MessageList room={room} channel={channel} timeline={timeline} actions={actions} />

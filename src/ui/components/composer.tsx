@@ -2,6 +2,7 @@ import { useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'rea
 import type { ChannelSnapshot, MemberSnapshot, MessageSnapshot, RoomClient } from '../../client/api.ts'
 import type { AuthorId } from '../../core/types.ts'
 import { ErrorText, messageOf } from './dialog.tsx'
+import { Icon } from './icons.tsx'
 
 const maxLength = 4000
 /** The `@query` being typed just before the caret, if any. */
@@ -82,7 +83,7 @@ export function Composer ({ room, channel, members, canPost, replyTo, replyName,
       {replyTo != null && (
         <div className='replying'>
           <span>Replying to <strong>{replyName}</strong></span>
-          <button type='button' className='icon-button' aria-label='Cancel reply' onClick={onCancelReply}>✕</button>
+          <button type='button' className='icon-button' aria-label='Cancel reply' onClick={onCancelReply}><Icon name='close' size={14} /></button>
         </div>
       )}
       {open && (

@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react'
+import { Icon } from './icons.tsx'
 
 /**
  * A modal on the native <dialog>: the browser traps focus, Escape closes it and the rest of the
@@ -15,7 +16,7 @@ export function Dialog ({ title, onClose, children, wide = false }: { title: str
     <dialog ref={ref} className={wide ? 'dialog wide' : 'dialog'} aria-labelledby={titleId} onClose={onClose}>
       <header className='dialog-head'>
         <h2 id={titleId}>{title}</h2>
-        <button type='button' className='icon-button' aria-label='Close' onClick={onClose}>✕</button>
+        <button type='button' className='icon-button' aria-label='Close' onClick={onClose}><Icon name='close' /></button>
       </header>
       <div className='dialog-body'>{children}</div>
     </dialog>

@@ -3,6 +3,7 @@ import type { MessageSnapshot } from '../../client/api.ts'
 import { dayKey, formatDay, formatFull, formatTime } from '../format.ts'
 import { renderMarkdown } from '../markdown.ts'
 import { Avatar } from './avatar.tsx'
+import { Icon } from './icons.tsx'
 import type { MessageActions } from './message-list.tsx'
 
 /** Consecutive messages by one author within this gap share a header, as in Discord. */
@@ -74,11 +75,11 @@ export const MessageItem = memo(function MessageItem ({ message: m, previous, re
         </div>
         {!m.deleted && !editing && (
           <div className='message-actions' role='toolbar' aria-label='Message actions'>
-            {actions.canReact && <button type='button' aria-label='Add reaction' aria-expanded={picking} onClick={() => setPicking((p) => !p)}>☺</button>}
-            {actions.canReact && <button type='button' aria-label='Reply' onClick={() => actions.reply(m)}>↩</button>}
-            {mine && m.supported && <button type='button' aria-label='Edit' onClick={() => actions.startEdit(m)}>✎</button>}
-            {actions.canPin && <button type='button' aria-label={m.pinned ? 'Unpin' : 'Pin'} onClick={() => actions.pin(m, !m.pinned)}>📌</button>}
-            {(mine || actions.canDeleteOthers) && <button type='button' className='danger-text' aria-label='Delete' onClick={() => actions.askDelete(m)}>🗑</button>}
+            {actions.canReact && <button type='button' aria-label='Add reaction' aria-expanded={picking} onClick={() => setPicking((p) => !p)}><Icon name='smile' /></button>}
+            {actions.canReact && <button type='button' aria-label='Reply' onClick={() => actions.reply(m)}><Icon name='reply' /></button>}
+            {mine && m.supported && <button type='button' aria-label='Edit' onClick={() => actions.startEdit(m)}><Icon name='edit' /></button>}
+            {actions.canPin && <button type='button' aria-label={m.pinned ? 'Unpin' : 'Pin'} onClick={() => actions.pin(m, !m.pinned)}><Icon name='pin' /></button>}
+            {(mine || actions.canDeleteOthers) && <button type='button' className='danger-text' aria-label='Delete' onClick={() => actions.askDelete(m)}><Icon name='trash' /></button>}
           </div>
         )}
         {picking && (

@@ -4,6 +4,7 @@ import type { ChannelId } from '../../core/types.ts'
 import { useRoomSnapshot } from '../hooks.ts'
 import { ChannelList } from './channel-list.tsx'
 import { ChannelView } from './channel-view.tsx'
+import { Icon } from './icons.tsx'
 import { MemberList } from './member-list.tsx'
 import { StatusBar } from './status-bar.tsx'
 import { UserPanel } from './user-panel.tsx'
@@ -39,7 +40,7 @@ export function RoomView ({ room }: { room: RoomClient }) {
       <aside className='sidebar' aria-label={`${snapshot.name} channels`}>
         <header className='room-head'>
           <h2 className='room-name' title={snapshot.description}>{snapshot.name}</h2>
-          <button type='button' className='icon-button' aria-label='Room settings' title='Room settings' onClick={() => setPanel(Panel.Settings)}>⚙</button>
+          <button type='button' className='icon-button' aria-label='Room settings' title='Room settings' onClick={() => setPanel(Panel.Settings)}><Icon name='settings' /></button>
         </header>
         {canInvite && <button type='button' className='invite-button' onClick={() => setPanel(Panel.Invite)}>Invite people</button>}
         {!snapshot.complete && <p className='hint warn' role='status'>Some moderation entries are still arriving.</p>}

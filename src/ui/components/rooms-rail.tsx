@@ -1,6 +1,7 @@
 import type { RoomSummary } from '../../client/api.ts'
 import type { RoomId } from '../../core/types.ts'
 import { hueOf } from '../format.ts'
+import { Icon } from './icons.tsx'
 
 /** The far-left column of room icons with unread dots and mention badges, as in Discord. */
 export function RoomsRail ({ rooms, selected, onSelect, onCreate, onJoin }: {
@@ -29,8 +30,8 @@ export function RoomsRail ({ rooms, selected, onSelect, onCreate, onJoin }: {
           )
         })}
       </ul>
-      <button type='button' className='room-icon action' aria-label='Create a room' title='Create a room' onClick={onCreate}>+</button>
-      <button type='button' className='room-icon action' aria-label='Join a room' title='Join a room' onClick={onJoin}>⇲</button>
+      <button type='button' className='room-icon action' aria-label='Create a room' title='Create a room' onClick={onCreate}><Icon name='plus' size={22} /></button>
+      <button type='button' className='room-icon action' aria-label='Join a room' title='Join a room' onClick={onJoin}><Icon name='join' size={20} /></button>
     </nav>
   )
 }

@@ -2,6 +2,7 @@ import { lazy, Suspense, useState } from 'react'
 import { useIdentity } from '../hooks.ts'
 import { applyTheme, initialTheme, Theme } from '../theme.ts'
 import { Avatar } from './avatar.tsx'
+import { Icon } from './icons.tsx'
 
 const ProfileDialog = lazy(async () => ({ default: (await import('./profile-dialog.tsx')).ProfileDialog }))
 
@@ -20,9 +21,9 @@ export function UserPanel () {
         <span className='fingerprint' title='Your key fingerprint: compare it to prove who you are'>{me.fingerprint}</span>
       </div>
       <button type='button' className='icon-button' aria-label={`Switch to ${next} theme`} title={`Switch to ${next} theme`} onClick={() => { applyTheme(next); setTheme(next) }}>
-        {theme === Theme.Dark ? '☀' : '☾'}
+        <Icon name={theme === Theme.Dark ? 'sun' : 'moon'} />
       </button>
-      <button type='button' className='icon-button' aria-label='Your profile and backup' title='Your profile and backup' onClick={() => setOpen(true)}>⚙</button>
+      <button type='button' className='icon-button' aria-label='Your profile and backup' title='Your profile and backup' onClick={() => setOpen(true)}><Icon name='settings' /></button>
       <Suspense fallback={null}>{open && <ProfileDialog onClose={() => setOpen(false)} />}</Suspense>
     </div>
   )
