@@ -13,3 +13,50 @@ test('Chromium\'s WebCrypto reaches the expected verdict on every Ed25519 vector
   expect(hasEd25519).toBe('Ed25519')
   expect(await page.evaluate(() => window.storageHarness.ed25519VectorFailures())).toEqual([])
 })
+
+test('an identity created in IndexedDB signs through a non-extractable key and survives a page reload', async ({ page }) => {
+  const created = await page.evaluate(async () => {
+    const { createIndexedDbStorage, identity, keystore, ed25519 } = window.storageHarness
+    const storage = createIndexedDbStorage({ name: 'identity-reload' })
+    await storage.start()
+    const me = await identity.createIdentity(storage)
+    const stored = await storage.meta.get<{ signingKey: CryptoKey | null, sealingKey: CryptoKey }>(keystore.IDENTITY_META_KEY)
+    const message = new TextEncoder().encode('hello from Chromium')
+    const sig = await me.sign(message)
+    const verified = await ed25519.verifySignature(me.publicKey, message, sig)
+    await storage.stop()
+    return { id: me.id, fingerprint: me.fingerprint, verified, sig: Array.from(sig), signingKey: stored?.signingKey?.algorithm.name, signingExtractable: stored?.signingKey?.extractable, sealingExtractable: stored?.sealingKey.extractable }
+  })
+  expect(created).toMatchObject({ verified: true, signingKey: 'Ed25519', signingExtractable: false, sealingExtractable: false })
+
+  await page.reload()
+  await page.waitForFunction(() => window.storageHarnessReady)
+  const loaded = await page.evaluate(async () => {
+    const { createIndexedDbStorage, identity } = window.storageHarness
+    const storage = createIndexedDbStorage({ name: 'identity-reload' })
+    await storage.start()
+    const me = await identity.loadIdentity(storage)
+    const sig = await me?.sign(new TextEncoder().encode('hello from Chromium'))
+    await storage.stop()
+    return { id: me?.id, fingerprint: me?.fingerprint, sig: Array.from(sig ?? []) }
+  })
+  expect(loaded).toEqual({ id: created.id, fingerprint: created.fingerprint, sig: created.sig })
+})
+
+test('a passphrase backup restores the same author in another database; a wrong passphrase says so', async ({ page }) => {
+  const result = await page.evaluate(async () => {
+    const { createIndexedDbStorage, freshName, identity, profile } = window.storageHarness
+    const home = createIndexedDbStorage({ name: freshName() })
+    const away = createIndexedDbStorage({ name: freshName() })
+    await Promise.all([home.start(), away.start()])
+    const me = await identity.createIdentity(home)
+    const backup = await me.exportBackup('a long enough passphrase')
+    const wrong = await identity.importIdentity(away, backup, 'another passphrase').then(() => 'imported', (err: Error) => `${err.name}: ${err.message}`)
+    const restored = await identity.importIdentity(away, backup, 'a long enough passphrase')
+    const card = await profile.buildProfile(restored, { name: 'Restored' })
+    const checked = await profile.validateProfile(card.bytes)
+    await Promise.all([home.stop(), away.stop()])
+    return { same: restored.id === me.id, wrong, profileAuthor: checked.ok ? checked.value.author === me.id : checked.reason }
+  })
+  expect(result).toEqual({ same: true, wrong: 'WrongPassphraseError: Wrong passphrase, or the backup was altered', profileAuthor: true })
+})

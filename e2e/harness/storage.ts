@@ -3,6 +3,10 @@
 import { createIndexedDbStorage } from '../../src/storage/indexeddb.ts'
 import { runStorageContract } from '../../tests/storage/contract.ts'
 import { ed25519VectorFailures } from '../../tests/identity/ed25519-vectors.ts'
+import * as identity from '../../src/core/identity/identity.ts'
+import * as keystore from '../../src/core/identity/keystore.ts'
+import * as profile from '../../src/core/identity/profile.ts'
+import * as ed25519 from '../../src/core/identity/ed25519.ts'
 
 let databases = 0
 const freshName = (): string => `harness-${Date.now()}-${++databases}`
@@ -11,7 +15,11 @@ const harness = {
   runStorageContract: () => runStorageContract(() => createIndexedDbStorage({ name: freshName() })),
   ed25519VectorFailures,
   createIndexedDbStorage,
-  freshName
+  freshName,
+  identity,
+  keystore,
+  profile,
+  ed25519
 }
 declare global { interface Window { storageHarness: typeof harness, storageHarnessReady: boolean } }
 window.storageHarness = harness
