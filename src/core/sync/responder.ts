@@ -50,7 +50,7 @@ function * chunked<T> (items: readonly T[], size: (item: T) => number, maxCount:
   if (run.length > 0) yield run
 }
 
-const isAborted = (signal?: AbortSignal): boolean => isAborted(signal)
+const isAborted = (signal?: AbortSignal): boolean => signal?.aborted === true
 const envelopeOf = (e: StoredFeedEntry): FeedEnvelope => ({ entry: e.bytes, payload: e.payload })
 const envelopeSize = (e: FeedEnvelope): number => e.entry.byteLength + (e.payload?.byteLength ?? 0)
 
