@@ -242,12 +242,23 @@ export function authorityLog (init: AuthorityLogInit): AuthorityLog {
 /** An entry that failed {@link validateAuthorityEntry}, by its position in the input. */
 export interface InvalidEntry { readonly index: number, readonly reason: string, readonly detail: string }
 
+/** Signature checks in flight at once: enough to keep WebCrypto busy, few enough not to flood it. */
+const VERIFY_WINDOW = 32
+
 /**
  * Validates raw entries concurrently (cached by hash) and replays the valid ones: the path from
  * storage or a sync batch. Invalid entries are reported, never thrown.
  */
 export async function loadAuthorityLog (room: RoomId, entries: readonly Uint8Array[], into: AuthorityLog = authorityLog({ room })): Promise<{ log: AuthorityLog, invalid: InvalidEntry[] }> {
-  const verdicts = await Promise.all(entries.map((bytes) => validateAuthorityEntry(bytes, room)))
+  const verdicts = new Array<Validated<SignedAuthorityEntry>>(entries.length)
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < entries.length) {
+      const i = next++
+      verdicts[i] = await validateAuthorityEntry(entries[i]!, room)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(VERIFY_WINDOW, entries.length) }, worker))
   const invalid: InvalidEntry[] = []
   const valid: SignedAuthorityEntry[] = []
   verdicts.forEach((v, index) => {

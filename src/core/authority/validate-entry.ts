@@ -4,7 +4,7 @@ import { isStrongPublicKey, publicKeyOf, verifySignature } from '../identity/ed2
 import { type Validated, accept, reject, RejectReason } from '../result.ts'
 import { roomIdOf } from '../room/room-id.ts'
 import type { EntryHash, RoomId } from '../types.ts'
-import { AUTHORITY_ENTRY_MAX_BYTES, Action, type SignedAuthorityEntry, entryOf, recordProblem, signedBytesOf } from './entry.ts'
+import { AUTHORITY_ENTRY_MAX_BYTES, Action, type SignedAuthorityEntry, entryOf, recordProblem, signedBytesOfWire } from './entry.ts'
 import { inviteProofMessage } from './invite-proof.ts'
 
 const CACHE_LIMIT = 50_000
@@ -26,7 +26,7 @@ export async function validateAuthorityEntry (bytes: Uint8Array, room?: RoomId):
   let verdict = verdicts.get(hash)
   if (verdict == null) {
     if (verdicts.size >= CACHE_LIMIT) verdicts.clear()
-    verdict = check(hash, bytes)
+    verdict = check(hash, bytes).catch((err: unknown) => reject(RejectReason.Malformed, `authority entry could not be checked: ${String(err)}`))
     verdicts.set(hash, verdict)
   }
   const result = await verdict
@@ -46,7 +46,7 @@ async function check (hash: EntryHash, bytes: Uint8Array): Promise<Validated<Sig
     return reject(RejectReason.WrongRoom, 'genesis does not derive the room id from its creator key, name and nonce')
   }
   if (!isStrongPublicKey(entry.signerKey)) return reject(RejectReason.WeakKey, 'signer key is not a strong Ed25519 key')
-  const signatureOk = verifySignature(entry.signerKey, signedBytesOf(record), record.sig as Uint8Array)
+  const signatureOk = verifySignature(entry.signerKey, signedBytesOfWire(bytes, record), record.sig as Uint8Array)
   const inviteOk = entry.action === Action.JOIN && entry.invite != null && entry.inviteSig != null
     ? verifySignature(publicKeyOf(entry.invite)!, inviteProofMessage(entry.room, entry.signerKey), entry.inviteSig)
     : true
