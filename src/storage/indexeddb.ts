@@ -165,15 +165,16 @@ export function createIndexedDbStorage (init: IndexedDbStorageInit): Storage {
       const lower = after === undefined ? [channel] : orderKey(channel, after)
       const upper = before === undefined || before === 'end' ? [channel, []] : orderKey(channel, before)
       if (indexedDB.cmp(lower, upper) >= 0) return []
-      const range = IDBKeyRange.bound(lower, upper, after !== undefined, before !== undefined && before !== 'end')
+      const upperOpen = before !== undefined && before !== 'end'
+      const range = IDBKeyRange.bound(lower, upper, after !== undefined, upperOpen)
       return await transact('page', ['feed'], 'readonly', async (tx) => {
         const index = tx.objectStore('feed').index('order')
         if (before === undefined) return await index.getAll(range, limit)
-        const newestFirst: StoredFeedEntry[] = []
-        for (let cursor = await index.openCursor(range, 'prev'); cursor !== null && newestFirst.length < limit; cursor = await cursor.continue()) {
-          newestFirst.push(cursor.value)
-        }
-        return newestFirst.reverse()
+        // The last `limit`: step a reverse cursor back to the first of them, then read forwards from it.
+        const newest = await index.openCursor(range, 'prev')
+        const first = newest === null || limit === 1 ? newest : await newest.advance(limit - 1)
+        if (first === null) return await index.getAll(range)
+        return await index.getAll(IDBKeyRange.bound(first.key, upper, false, upperOpen), limit)
       })
     },
     count: (channel) => transact('count', ['feed'], 'readonly', (tx) => tx.objectStore('feed').count(under(channel))),
