@@ -12,23 +12,22 @@ export interface RelayProcess {
   readonly healthUrl: string
   /** SIGKILL: the relay vanishes as after a crash, without closing connections politely. */
   kill (): Promise<void>
-  /** SIGTERM: graceful shutdown. */
-  stop (): Promise<void>
+  /** SIGTERM: graceful shutdown; resolves with the exit code. */
+  stop (): Promise<number | null>
 }
 
 const root = join(import.meta.dirname, '..', '..')
 
 /**
- * Spawns the relay with a fresh data dir on free ports, and resolves once it has printed its
+ * Spawns the relay on free ports, with a fresh data dir unless one is given, and resolves once it has printed its
  * multiaddr and health URL (never on a timer).
  */
-export async function startRelay (): Promise<RelayProcess> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'relay-'))
+export async function startRelay (dataDir: string = mkdtempSync(join(tmpdir(), 'relay-'))): Promise<RelayProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/node/main.ts', '--host', '127.0.0.1', '--port', '0', '--health-port', '0', '--data-dir', dataDir, '--profile', 'loopback'], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe']
   })
-  const exited = new Promise<void>((resolve) => { child.once('exit', () => { resolve() }) })
+  const exited = new Promise<number | null>((resolve) => { child.once('exit', (code) => { resolve(code) }) })
   let stderr = ''
   child.stderr?.on('data', (d: Buffer) => { stderr += d.toString() })
   const { multiaddr, healthUrl } = await new Promise<{ multiaddr: string, healthUrl: string }>((resolve, reject) => {
@@ -42,15 +41,15 @@ export async function startRelay (): Promise<RelayProcess> {
     })
     void exited.then(() => { reject(new Error(`relay exited before listening: ${stderr}`)) })
   })
-  const signalAndWait = async (child: ChildProcess, signal: NodeJS.Signals): Promise<void> => {
+  const signalAndWait = async (child: ChildProcess, signal: NodeJS.Signals): Promise<number | null> => {
     if (child.exitCode == null && child.signalCode == null) child.kill(signal)
-    await exited
+    return exited
   }
   return {
     multiaddr,
     peerId: multiaddr.split('/p2p/')[1]!,
     healthUrl,
     kill: async () => { await signalAndWait(child, 'SIGKILL') },
-    stop: async () => { await signalAndWait(child, 'SIGTERM') }
+    stop: async () => signalAndWait(child, 'SIGTERM')
   }
 }

@@ -25,6 +25,8 @@ export interface RoomGossipInit {
   readonly onPresence: (notice: PresenceNotice, fromPeer: string) => void
   /** A peer sent something whose parents we lack: sync with it. */
   readonly onGap: (fromPeer: string) => void
+  /** Validates and keeps a signed profile; the verdict decides whether it is forwarded. */
+  readonly onProfile: (bytes: Uint8Array) => Promise<ValidationVerdict>
   /** A peer relayed something every honest peer refuses. */
   readonly onReject: (fromPeer: string, reason: RejectReason, detail: string) => void
 }
@@ -39,6 +41,7 @@ export interface RoomGossip {
   /** Returns how many peers the entry was sent to (the delivery indicator). */
   publishFeed (envelope: FeedEnvelope): Promise<number>
   publishPresence (bytes: Uint8Array): Promise<number>
+  publishProfile (bytes: Uint8Array): Promise<number>
   /** Peers subscribed to the room's feed topic. */
   peers (): string[]
 }
@@ -86,15 +89,17 @@ export function createRoomGossip (components: RoomGossipComponents, init: RoomGo
         },
         onMessage: () => {}
       })
+      node.subscribe(topics.profile, { validate: (bytes) => init.onProfile(bytes), onMessage: () => {} })
     },
     stop () {
       if (!started) return
       started = false
-      for (const t of [topics.authority, topics.feed, topics.presence]) node.unsubscribe(t)
+      for (const t of [topics.authority, topics.feed, topics.presence, topics.profile]) node.unsubscribe(t)
     },
     publishAuthority: async (bytes) => (await node.publish(topics.authority, bytes)).recipients,
     publishFeed: async (envelope) => (await node.publish(topics.feed, encodeCanonical({ entry: envelope.entry, payload: envelope.payload }))).recipients,
     publishPresence: async (bytes) => (await node.publish(topics.presence, bytes)).recipients,
+    publishProfile: async (bytes) => (await node.publish(topics.profile, bytes)).recipients,
     peers: () => node.topicPeers(topics.feed)
   }
 }

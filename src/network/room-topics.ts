@@ -5,17 +5,20 @@ import type { RoomId } from '../core/types.ts'
  * a room anyway (unread counts, mentions), and each topic costs a GossipSub mesh of its own, so
  * per-channel topics would multiply heartbeats and connections for nothing. Authority entries get
  * their own topic so they travel (and are validated) ahead of, and independently from, chat;
- * presence (typing, who is who) is ephemeral and never stored.
+ * presence (typing, who is who) is ephemeral and never stored; profiles are
+ * validated and kept per author, newest wins.
  */
 export function roomTopics (room: RoomId): RoomTopics {
   const base = `/peer-rooms/1/room/${room}`
-  return { authority: `${base}/authority`, feed: `${base}/feed`, presence: `${base}/presence` }
+  return { authority: `${base}/authority`, feed: `${base}/feed`, presence: `${base}/presence`, profile: `${base}/profile` }
 }
 
 export interface RoomTopics {
   readonly authority: string
   readonly feed: string
   readonly presence: string
+  /** Signed profiles (name, avatar) of the room's members, re-announced when someone new appears. */
+  readonly profile: string
 }
 
 /** The history-sync stream protocol: one stream per (peer, room) exchange. */

@@ -82,7 +82,7 @@ export async function validateUserRecord (key: Uint8Array, bytes: Uint8Array): P
     if (!isStringList(hint.addrs, L.addrsPerHint, L.addrChars)) return reject(RejectReason.Malformed, 'a hint has bad addresses')
   }
   const author = authorIdOf(r.author)
-  if (decoder.decode(key) !== `/${USER_RECORD_NAMESPACE}/${author}`) return reject(RejectReason.WrongRoom, 'record is stored under another key')
+  if (decoder.decode(key) !== `/${USER_RECORD_NAMESPACE}/${author}`) return reject(RejectReason.Unauthorized, 'record is stored under another author\'s key')
   const { sig, ...body } = r as SignedUserRecord
   if (!await verifySignature(r.author, encodeCanonical(body), sig)) return reject(RejectReason.BadSignature, 'signature does not verify')
   return accept({
@@ -128,8 +128,33 @@ function compareBytes (a: Uint8Array, b: Uint8Array): number {
   return a.length - b.length
 }
 
-/** Validators and selectors to give kad-dht, on browsers and on the relay alike. */
+/** Validators and selectors to give kad-dht in browsers (DHT clients). */
 export const userRecordDhtOptions = {
   validators: { [USER_RECORD_NAMESPACE]: dhtUserRecordValidator },
   selectors: { [USER_RECORD_NAMESPACE]: dhtUserRecordSelector }
+}
+
+/**
+ * The DHT server's validator and selector. kad-dht stores any valid record a PUT brings, replacing
+ * the one it had, so anyone could replay an author's older (validly signed) record and roll their
+ * hints back. This validator remembers the newest `ts` accepted per key (bounded; forgetting is
+ * safe, it only re-opens that window) and refuses anything older, so what the server stores only
+ * moves forward.
+ */
+export function serverUserRecordDhtOptions (maxKeys = 100_000): typeof userRecordDhtOptions {
+  const newest = new Map<string, number>()
+  const validate = async (key: Uint8Array, value: Uint8Array): Promise<void> => {
+    const checked = await validateUserRecord(key, value)
+    if (!checked.ok) throw new Error(`invalid user record: ${checked.reason}: ${checked.detail}`)
+    const id = decoder.decode(key)
+    const seen = newest.get(id)
+    if (seen != null && checked.value.ts < seen) throw new Error('user record is older than the one stored')
+    newest.delete(id)
+    newest.set(id, checked.value.ts)
+    if (newest.size > maxKeys) newest.delete(newest.keys().next().value!)
+  }
+  return {
+    validators: { [USER_RECORD_NAMESPACE]: validate },
+    selectors: { [USER_RECORD_NAMESPACE]: dhtUserRecordSelector }
+  }
 }

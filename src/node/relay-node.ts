@@ -10,7 +10,7 @@ import { gossipsub, type GossipSub } from '@libp2p/gossipsub'
 import type { PrivateKey } from '@libp2p/interface'
 import { gossipOptions } from '../network/gossip-options.ts'
 import { DHT_PROTOCOL } from '../network/protocol.ts'
-import { userRecordDhtOptions } from '../network/user-record.ts'
+import { serverUserRecordDhtOptions } from '../network/user-record.ts'
 import { NetworkProfile } from '../network/profile.ts'
 
 export interface RelayNodeInit {
@@ -67,7 +67,7 @@ export async function createRelayNode (init: RelayNodeInit): Promise<RelayNode> 
         clientMode: false,
         peerInfoMapper: loopback ? passthroughMapper : removePrivateAddressesMapper,
         providers: { provideValidity: init.providerTtlSeconds ?? 30 * 60 },
-        ...userRecordDhtOptions
+        ...serverUserRecordDhtOptions()
       }),
       pubsub: gossipsub(gossipOptions({ doPX: true })),
       relay: circuitRelayServer({
