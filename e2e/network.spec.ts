@@ -61,6 +61,11 @@ test.describe('browser peers over the real relay', () => {
     expect(conn).toMatchObject({ peerId: aliceId, kind: 'direct', transport: 'webrtc' })
     await expect.poll(() => alice.evaluate(() => window.net.status().connections.filter((c) => c.transport === 'webrtc').length)).toBe(1)
 
+    // request/response over a stream on the WebRTC connection, with the size limit enforced
+    await alice.evaluate(async () => window.net.serveEcho('/peer-rooms/test/echo/1'))
+    expect(await bob.evaluate(async (id) => window.net.request(id, '/peer-rooms/test/echo/1', 'ping'), aliceId)).toBe('echo: ping')
+    await expect(bob.evaluate(async (id) => window.net.request(id, '/peer-rooms/test/echo/1', 'x'.repeat(100)), aliceId)).rejects.toThrow()
+
     await expectDelivered(alice, bob, 'hello from alice')
     await expectDelivered(bob, alice, 'hello from bob')
     // the validator's Reject: a rejected message is not delivered, and the next one still is

@@ -1,6 +1,6 @@
 // Test-only page: one peer node per page, driven by Playwright specs and benchmarks as window.net.
 import { CID } from 'multiformats/cid'
-import { createPeerNode, NetworkProfile, type PeerNode } from '../../src/network/index.ts'
+import { createPeerNode, NetworkProfile, readMessage, writeMessage, type PeerNode } from '../../src/network/index.ts'
 import { createMemoryStorage } from '../../src/storage/memory.ts'
 import { signerFromSeed } from '../../src/core/identity/ed25519.ts'
 import { hexToBytes } from '@noble/hashes/utils.js'
@@ -48,6 +48,22 @@ const net = {
   getUserRecord: async (author: string) => {
     const record = await started().getUserRecord(author as AuthorId, { signal: AbortSignal.timeout(10_000) })
     return record == null ? undefined : { author: record.author, hints: record.hints, ts: record.ts }
+  },
+  /** Serves a request/response protocol that answers "echo: <request>" (requests over 64 bytes are refused). */
+  serveEcho: async (protocol: string) => {
+    await started().handle(protocol, async (stream) => {
+      const request = await readMessage(stream, 64)
+      if (request == null) return
+      await writeMessage(stream, encoder.encode(`echo: ${decoder.decode(request)}`))
+      await stream.close()
+    })
+  },
+  request: async (peer: string, protocol: string, text: string) => {
+    const stream = await started().newStream(peer, protocol, { signal: AbortSignal.timeout(10_000) })
+    await writeMessage(stream, encoder.encode(text))
+    const reply = await readMessage(stream, 1024, AbortSignal.timeout(10_000))
+    await stream.close()
+    return reply == null ? undefined : decoder.decode(reply)
   },
   authorOfSeed: (seedHex: string): string => signerFromSeed(hexToBytes(seedHex)).id
 }
