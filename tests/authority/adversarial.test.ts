@@ -1,4 +1,5 @@
 import * as dagCbor from '@ipld/dag-cbor'
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { buildEntry, signAuthorityEntry } from '../../src/core/authority/build.ts'
 import { signedBytesOf } from '../../src/core/authority/entry.ts'
@@ -79,6 +80,21 @@ describe('validateAuthorityEntry: peers cannot make us accept bad bytes', () => 
     // the same map with its length in a 2-byte header instead of inline: the strict decoder refuses it
     const longHeader = new Uint8Array([0xb9, 0x00, grant.bytes[0]! & 0x1f, ...grant.bytes.slice(1)])
     expect(await validateAuthorityEntry(longHeader)).toMatchObject({ ok: false, reason: 'malformed' })
+  })
+})
+
+describe('validateAuthorityEntry: fuzzed input', () => {
+  it('never throws and never accepts a mutated entry', async () => {
+    const r = await testRoom()
+    const grant = await r.act(owner, 'grant', { target: alice.id, role: 'member' })
+    await fc.assert(fc.asyncProperty(fc.uint8Array({ maxLength: 600 }), async (junk) => {
+      expect((await validateAuthorityEntry(junk)).ok).toBe(false)
+    }), { numRuns: 300 })
+    await fc.assert(fc.asyncProperty(fc.nat({ max: grant.bytes.length - 1 }), fc.integer({ min: 1, max: 255 }), async (at, flip) => {
+      const mutated = grant.bytes.slice()
+      mutated[at]! ^= flip
+      expect((await validateAuthorityEntry(mutated)).ok).toBe(false)
+    }), { numRuns: 300 })
   })
 })
 
