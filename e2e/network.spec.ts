@@ -133,4 +133,24 @@ test.describe('browser peers over the real relay', () => {
     const conn = await bob.evaluate(async (addrs) => window.net.dial(addrs), [...first!.hints[0]!.addrs])
     expect(conn).toMatchObject({ peerId: aliceId, kind: 'direct', transport: 'webrtc' })
   })
+
+  test('after the relay is gone, a mutual peer relays the WebRTC signalling between two peers', async ({ browser }) => {
+    const relay = await startRelay()
+    relays.push(relay)
+    const alice = await openPeer(browser, [relay.multiaddr])
+    const bob = await openPeer(browser, [relay.multiaddr])
+    const carol = await openPeer(browser, [relay.multiaddr])
+    await reachableVia(alice, [relay])
+    const aliceId = await peerIdOf(alice)
+    const carolId = await peerIdOf(carol)
+    for (const page of [bob, carol]) {
+      expect(await page.evaluate(async (id) => window.net.dial(id), aliceId)).toMatchObject({ transport: 'webrtc' })
+    }
+    await relay.kill()
+    await expect.poll(() => bob.evaluate(() => window.net.status().relays[0]!.connected)).toBe(false)
+    // carol takes a reservation on alice (her relay server) once the bootstrap relay is gone; bob then
+    // reaches carol by peer id alone, signalling through alice
+    await expect.poll(async () => (await bob.evaluate(async (id) => window.net.dial(id).catch(() => undefined), carolId))?.transport).toBe('webrtc')
+    expect(await carol.evaluate((id) => window.net.status().connections.some((c) => c.peerId === id && c.transport === 'webrtc'), await peerIdOf(bob))).toBe(true)
+  })
 })
