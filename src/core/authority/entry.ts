@@ -152,14 +152,18 @@ const ACTION_FIELDS: Readonly<Record<Action, readonly FieldRule[]>> = {
 
 const isAction = (a: unknown): a is Action => typeof a === 'string' && Object.hasOwn(ACTION_FIELDS, a)
 
+/** Each action's complete field list, sorted, computed once. */
+const EXPECTED_KEYS = Object.fromEntries(Object.entries(ACTION_FIELDS).map(([action, rules]) =>
+  [action, [...COMMON_KEYS, ...rules.map(([field]) => field)].sort()])) as Record<Action, readonly string[]>
+
 /** Why a decoded record is not a well-formed authority entry, or undefined if it is. */
 export function recordProblem (r: Record<string, unknown>): string | undefined {
   if (r.v !== 1 || r.t !== 'auth') return 'not a v1 authority entry'
   if (!isAction(r.action)) return `unknown action ${String(r.action)}`
   const rules = ACTION_FIELDS[r.action]
-  const expected = [...COMMON_KEYS, ...rules.map(([field]) => field)].sort()
-  const keys = Object.keys(r).sort()
-  if (keys.length !== expected.length || keys.some((k, i) => k !== expected[i])) return `fields are [${keys.join(',')}], expected [${expected.join(',')}]`
+  const expected = EXPECTED_KEYS[r.action]
+  const keys = Object.keys(r)
+  if (keys.length !== expected.length || !expected.every((k) => Object.hasOwn(r, k))) return `fields are [${keys.sort().join(',')}], expected [${expected.join(',')}]`
   if (!isHashString(r.room)) return 'room is not a hash string'
   if (!isKey(r.signer)) return 'signer is not a 32-byte key'
   if (!isCount(r.lamport, 0)) return 'lamport is not a non-negative integer'
