@@ -1,7 +1,7 @@
 import { lazy, Suspense, useEffect, useState } from 'react'
 import type { RoomId } from '../../core/types.ts'
 import { useClient } from '../client-context.ts'
-import { useRoomClient, useRooms } from '../hooks.ts'
+import { useIdentity, useRoomClient, useRooms } from '../hooks.ts'
 import { clearJoinFragment, joinLinkFromLocation } from '../join-link.ts'
 import { useDesktopNotifications } from '../notifications.ts'
 import { RoomsRail } from './rooms-rail.tsx'
@@ -67,9 +67,11 @@ export function Workspace () {
 }
 
 function Welcome ({ onCreate, onJoin }: { onCreate: () => void, onJoin: () => void }) {
+  const me = useIdentity()
   return (
     <main className='welcome'>
       <h1>Welcome to Peer Rooms</h1>
+      {me != null && <p>You are <strong>{me.name}</strong> · key fingerprint <span className='fingerprint'>{me.fingerprint}</span></p>}
       <p>Create a room and invite people with a link or a QR code, or join one you were invited to.</p>
       <div className='row'>
         <button type='button' className='primary' onClick={onCreate}>Create a room</button>
