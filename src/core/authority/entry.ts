@@ -154,7 +154,7 @@ const isAction = (a: unknown): a is Action => typeof a === 'string' && Object.ha
 
 /** Each action's complete field list, sorted, computed once. */
 const EXPECTED_KEYS = Object.fromEntries(Object.entries(ACTION_FIELDS).map(([action, rules]) =>
-  [action, [...COMMON_KEYS, ...rules.map(([field]) => field)].sort()])) as Record<Action, readonly string[]>
+  [action, [...COMMON_KEYS, ...rules.map(([field]) => field)].sort()])) as unknown as Record<Action, readonly string[]>
 
 /** Why a decoded record is not a well-formed authority entry, or undefined if it is. */
 export function recordProblem (r: Record<string, unknown>): string | undefined {
