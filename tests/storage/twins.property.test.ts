@@ -17,7 +17,7 @@ const entryArb = fc.record({ channel: fc.constantFrom(...channels), author: fc.c
   }))
 const keyArb = fc.record({ lamport: fc.integer({ min: -1, max: 13 }), author: fc.constantFrom(...authors), seq: fc.integer({ min: 0, max: 7 }) })
 const queryArb = fc.record({ after: fc.option(keyArb, { nil: undefined }), before: fc.option(fc.oneof(keyArb, fc.constant('end' as const)), { nil: undefined }), limit: fc.integer({ min: 0, max: 12 }) })
-  .map(({ after, before, limit }) => ({ ...(after === undefined ? {} : { after }), ...(before === undefined ? {} : { before }), limit }) as { after?: OrderKey, before?: OrderKey | 'end', limit: number })
+  .map(({ after, before, limit }) => ({ ...(after === undefined ? {} : { after }), ...(before === undefined ? {} : { before }), limit }))
 
 /** What a caller can observe of a channel, in a form that compares directly. */
 async function observe (s: Storage, queries: ReadonlyArray<{ after?: OrderKey, before?: OrderKey | 'end', limit: number }>): Promise<unknown> {
