@@ -65,7 +65,7 @@ export function createIndexedDbStorage (init: IndexedDbStorageInit): Storage {
   let started = false
 
   const open = (): Promise<IDBPDatabase<Schema>> => {
-    const forget = (db: IDBPDatabase<Schema>): void => { db.close(); opening = undefined }
+    const forget = (): void => { if (opening === attempt) opening = undefined }
     const attempt = openDB<Schema>(init.name, VERSION, {
       upgrade (db) {
         const feed = db.createObjectStore('feed', { keyPath: ['channel', 'author', 'seq'] })
@@ -76,8 +76,9 @@ export function createIndexedDbStorage (init: IndexedDbStorageInit): Storage {
         db.createObjectStore('authority', { keyPath: ['room', 'hash'] }).createIndex('hash', 'hash', { unique: true })
         db.createObjectStore('meta')
       },
-      blocking () { void attempt.then(forget) },
-      terminated () { opening = undefined }
+      // Another tab opens a newer schema: give way (it would wait for us forever), reopen on the next call.
+      blocking (_current, _blocked, event) { (event.target as IDBDatabase).close(); forget() },
+      terminated: forget
     })
     return attempt
   }
