@@ -153,4 +153,27 @@ test.describe('browser peers over the real relay', () => {
     await expect.poll(async () => (await bob.evaluate(async (id) => window.net.dial(id).catch(() => undefined), carolId))?.transport).toBe('webrtc')
     expect(await carol.evaluate((id) => window.net.status().connections.some((c) => c.peerId === id && c.transport === 'webrtc'), await peerIdOf(bob))).toBe(true)
   })
+
+  test('a restarted relay: the peer reconnects with backoff, re-provides, and a newcomer finds and reaches it', async ({ browser }) => {
+    const first = await startRelay()
+    relays.push(first)
+    const alice = await openPeer(browser, [first.multiaddr])
+    await reachableVia(alice, [first])
+    const room = rawCidOf(new TextEncoder().encode('restart')).toString()
+    await alice.evaluate(async (k) => window.net.provide(k), room)
+
+    await first.kill()
+    await expect.poll(() => alice.evaluate(() => window.net.status().state)).toBe('bootstrap-unreachable')
+    // same key, same port: the same multiaddr, but an empty DHT
+    const second = await startRelay({ dataDir: first.dataDir, port: first.port })
+    relays.push(second)
+    expect(second.multiaddr).toBe(first.multiaddr)
+    await expect.poll(() => alice.evaluate(() => window.net.status()), { timeout: 30_000 }).toMatchObject({ state: 'connected', relays: [{ connected: true }] })
+    await reachableVia(alice, [second])
+
+    const carol = await openPeer(browser, [second.multiaddr])
+    const aliceId = await peerIdOf(alice)
+    await expect.poll(async () => (await carol.evaluate(async (k) => window.net.findProviders(k), room)).map((p) => p.peerId)).toContain(aliceId)
+    expect(await carol.evaluate(async (id) => window.net.dial(id), aliceId)).toMatchObject({ peerId: aliceId, transport: 'webrtc' })
+  })
 })

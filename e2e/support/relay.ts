@@ -10,6 +10,8 @@ export interface RelayProcess {
   readonly multiaddr: string
   readonly peerId: string
   readonly healthUrl: string
+  readonly dataDir: string
+  readonly port: number
   /** SIGKILL: the relay vanishes as after a crash, without closing connections politely. */
   kill (): Promise<void>
   /** SIGTERM: graceful shutdown; resolves with the exit code. */
@@ -19,11 +21,13 @@ export interface RelayProcess {
 const root = join(import.meta.dirname, '..', '..')
 
 /**
- * Spawns the relay on free ports, with a fresh data dir unless one is given, and resolves once it has printed its
+ * Spawns the relay (on free ports and with a fresh data dir unless given: the same data dir and port
+ * bring back the same multiaddr), and resolves once it has printed its
  * multiaddr and health URL (never on a timer).
  */
-export async function startRelay (dataDir: string = mkdtempSync(join(tmpdir(), 'relay-'))): Promise<RelayProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/node/main.ts', '--host', '127.0.0.1', '--port', '0', '--health-port', '0', '--data-dir', dataDir, '--profile', 'loopback'], {
+export async function startRelay (options: { readonly dataDir?: string, readonly port?: number } = {}): Promise<RelayProcess> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'relay-'))
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/node/main.ts', '--host', '127.0.0.1', '--port', String(options.port ?? 0), '--health-port', '0', '--data-dir', dataDir, '--profile', 'loopback'], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe']
   })
@@ -49,6 +53,8 @@ export async function startRelay (dataDir: string = mkdtempSync(join(tmpdir(), '
     multiaddr,
     peerId: multiaddr.split('/p2p/')[1]!,
     healthUrl,
+    dataDir,
+    port: Number(/\/tcp\/(\d+)\//.exec(multiaddr)![1]),
     kill: async () => { await signalAndWait(child, 'SIGKILL') },
     stop: async () => signalAndWait(child, 'SIGTERM')
   }

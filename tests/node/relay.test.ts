@@ -42,7 +42,7 @@ describe('bootstrap/relay node', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'relay-unit-'))
   let relay: RelayProcess
 
-  beforeAll(async () => { relay = await startRelay(dataDir) }, 30_000)
+  beforeAll(async () => { relay = await startRelay({ dataDir }) }, 30_000)
   afterAll(async () => { await relay.stop() })
 
   it('reports its peer id, addresses and connections on the health endpoint', async () => {
@@ -86,7 +86,7 @@ describe('bootstrap/relay node', () => {
   it('shuts down gracefully on SIGTERM and keeps its peer id across restarts (key in the data dir)', async () => {
     const before = relay.peerId
     expect(await relay.stop()).toBe(0)
-    relay = await startRelay(dataDir)
+    relay = await startRelay({ dataDir })
     expect(relay.peerId).toBe(before)
   }, 30_000)
 })
