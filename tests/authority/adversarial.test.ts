@@ -132,6 +132,18 @@ describe('replay: adversarial histories', () => {
     }
   })
 
+  it('voids a back-dated action by a demoted mod, as for a revoked one', async () => {
+    const r = await testRoom()
+    await r.act(owner, 'grant', { target: modA.id, role: 'mod' })
+    await r.act(owner, 'grant', { target: alice.id, role: 'member' })
+    const before = r.log.buildContext()
+    await r.act(owner, 'grant', { target: modA.id, role: 'member' })
+    const backdated = await r.act(modA, 'ban', { target: alice.id, frontier: {} }, before)
+    expect(r.log.roleOf(modA.id)).toBe('member')
+    expect(r.log.roleOf(alice.id)).toBe('member')
+    expect(r.log.rejected().find((x) => x.hash === backdated.hash)?.reason).toBe('unauthorized')
+  })
+
   it('voids what a grant by a back-dated mod admitted, transitively', async () => {
     const r = await testRoom()
     await r.act(owner, 'grant', { target: modA.id, role: 'mod' })

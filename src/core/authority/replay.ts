@@ -4,11 +4,16 @@ import { type DagNode, ancestorsAmong } from './dag.ts'
 import { Action, type AuthorityEntry } from './entry.ts'
 import { applyEntry, recordRejection } from './reducer.ts'
 import { type AclState, emptyState } from './state.ts'
+import { standingOf } from './standing.ts'
 
-/** The entry removes its target's standing (REVOKE by someone else, or BAN): the void rule applies. */
-function removalTarget (e: AuthorityEntry): AuthorId | undefined {
+/**
+ * The key whose standing the entry takes away, if any: BAN, REVOKE by someone else, or a GRANT
+ * that demotes (to a lower rank). The void rule applies to that key. Judged on the state before.
+ */
+function removalTarget (state: AclState, e: AuthorityEntry): AuthorId | undefined {
   if (e.action === Action.BAN) return e.target
   if (e.action === Action.REVOKE && e.target !== e.signer) return e.target
+  if (e.action === Action.GRANT && standingOf(state, e.target).rank > (state.roles.get(e.role)?.rank ?? 0)) return e.target
   return undefined
 }
 
@@ -16,7 +21,7 @@ const VOID = 'signer was revoked or banned by an entry this one does not descend
 
 /**
  * Runs the reducer over nodes in replay order and enforces the void rule: once a removal R of key K
- * is accepted, K's entries are void unless they are ancestors of R (K did them before R was made)
+ * (ban, revoke, demotion) is accepted, K's entries are void unless they are ancestors of R (K did them before R was made)
  * or descendants of R (judged then by the state, which may have re-admitted K). An accepted entry
  * of K that turns out to be concurrent with a later-ordered R is voided retroactively by restarting
  * the pass with it marked void; voids only grow within one replay, so the restarts end.
@@ -77,9 +82,9 @@ export class Replay {
       recordRejection(this.state, e, { ok: false, reason: RejectReason.Unauthorized, detail: VOID })
       return true
     }
+    const target = removalTarget(this.state, e)
     if (!applyEntry(this.state, e).ok) return true
     push(this.acceptedBy, e.signer, node)
-    const target = removalTarget(e)
     if (target == null) return true
     push(this.removals, target, node)
     const earlier = this.acceptedBy.get(target) ?? []
