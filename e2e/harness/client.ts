@@ -1,0 +1,104 @@
+// Test-only page: one real PeerClient per page (IndexedDB storage, libp2p in the loopback
+// profile), exposed to Playwright specs and benchmarks as window.peer.
+import { createPeerClient } from '../../src/client/peer-client.ts'
+import type { RoomPolicy } from '../../src/client/api.ts'
+import { CID } from 'multiformats/cid'
+import { encodeCanonical } from '../../src/core/codec/canonical.ts'
+import { appendEntry } from '../../src/core/feed/append.ts'
+import { loadIdentity } from '../../src/core/identity/identity.ts'
+import { encodeChatPayload } from '../../src/core/messages/payloads.ts'
+import { type AuthorId, type ChannelId, type EntryHash, asChannelId, asRoomId } from '../../src/core/types.ts'
+import { NetworkProfile } from '../../src/network/index.ts'
+import { roomTopics } from '../../src/network/room-topics.ts'
+import { createIndexedDbStorage } from '../../src/storage/indexeddb.ts'
+
+const DB = 'peer-rooms-harness'
+let client: ReturnType<typeof createPeerClient> | undefined
+const storage = createIndexedDbStorage({ name: DB })
+
+function started (): ReturnType<typeof createPeerClient> {
+  if (client == null) throw new Error('call peer.start first')
+  return client
+}
+const roomOf = (room: string) => {
+  const r = started().room(asRoomId(room))
+  if (r == null) throw new Error(`not in room ${room}`)
+  return r
+}
+const channelNamed = (room: string, name: string): ChannelId => {
+  const c = roomOf(room).snapshot().channels.find((ch) => ch.name === name)
+  if (c == null) throw new Error(`no channel ${name}`)
+  return c.id
+}
+
+const peer = {
+  /** Starts (or, after a reload, restarts) the client against the given relays. */
+  async start (bootstrap: string[]): Promise<void> {
+    client = createPeerClient({ storage, network: { bootstrap, profile: NetworkProfile.Loopback }, linkOrigin: 'http://127.0.0.1:5173', refreshIntervalMs: 5_000 })
+    await client.start()
+  },
+  stop: async () => started().stop(),
+  identity: () => started().identity(),
+  createIdentity: async (name: string) => (await started().createIdentity({ name })).id,
+  async createRoom (name: string, policy: RoomPolicy): Promise<string> {
+    return started().createRoom({ name, policy })
+  },
+  shareLink: (room: string) => roomOf(room).shareLink().link,
+  async invite (room: string): Promise<string> {
+    return (await roomOf(room).createInvite({ expiresInMs: 3_600_000, maxUses: 10 })).link
+  },
+  join: async (link: string) => started().joinByLink(link, AbortSignal.timeout(30_000)),
+  rooms: () => started().rooms().map((r) => r.id),
+  /** Room name, member ids and whether the authority log is complete. */
+  room (room: string) {
+    const s = roomOf(room).snapshot()
+    return { name: s.name, complete: s.complete, members: s.members.map((m) => ({ id: m.id, role: m.role, banned: m.banned, name: m.name })), channels: s.channels.map((c) => c.name), caps: [...s.myCapabilities] }
+  },
+  send: async (room: string, text: string, channel = 'general') => roomOf(room).send(channelNamed(room, channel), text),
+  /** Sends `count` messages "prefix i", awaiting each (they must chain). */
+  async sendMany (room: string, prefix: string, count: number, channel = 'general'): Promise<void> {
+    const r = roomOf(room)
+    const id = channelNamed(room, channel)
+    for (let i = 0; i < count; i++) await r.send(id, `${prefix} ${i}`)
+  },
+  /** The channel's whole timeline, in display order: text and author of each message. */
+  async messages (room: string, channel = 'general'): Promise<Array<{ text: string | undefined, author: AuthorId, reached?: number }>> {
+    const r = roomOf(room)
+    const id = channelNamed(room, channel)
+    const first = await r.timeline(id, { offset: 0, limit: 0 })
+    const all = await r.timeline(id, { offset: 0, limit: first.total })
+    return all.messages.map((m) => ({ text: m.text, author: m.author, ...(m.reachedPeers != null ? { reached: m.reachedPeers } : {}) }))
+  },
+  /** Messages stored for the channel (the timeline's total). */
+  async total (room: string, channel = 'general'): Promise<number> {
+    return (await roomOf(room).timeline(channelNamed(room, channel), { offset: 0, limit: 0 })).total
+  },
+  /** Whether an entry is in this peer's storage. */
+  stored: async (hash: string) => (await storage.feeds.getByHash(hash as EntryHash)) != null,
+  ban: async (room: string, target: string) => roomOf(room).ban(target as AuthorId, 'test ban'),
+  /**
+   * Writes a message the way a banned but misbehaving client would: signed and chained by the
+   * core, but published straight to the room's feed topic, skipping our own ACL check.
+   */
+  async forcePublish (room: string, text: string, channel = 'general'): Promise<string> {
+    const me = await loadIdentity({ meta: storage.meta })
+    if (me == null) throw new Error('no identity')
+    const id = channelNamed(room, channel)
+    const head = (await storage.feeds.heads(id)).find((h) => h.author === me.id)
+    const appended = await appendEntry(me, { room: asRoomId(room), channel: asChannelId(id), ...(head != null ? { head } : {}), roomLamport: head?.lamport ?? 0, type: 'chat/text', payload: encodeChatPayload({ type: 'chat/text', text, mentions: [] }) })
+    await storage.feeds.putEntries([appended.stored])
+    await started().node()!.publish(roomTopics(asRoomId(room)).feed, encodeCanonical({ entry: appended.envelope.entry, payload: appended.envelope.payload }))
+    return appended.stored.hash
+  },
+  rejected: (room: string) => roomOf(room).snapshot().rejected.map((r) => ({ author: r.author, reason: r.reason })),
+  peers: (room: string) => roomOf(room).peers(),
+  sync: (room: string) => roomOf(room).sync(),
+  connectivity: () => started().connectivity(),
+  /** Who provides the room in the DHT (diagnostics). */
+  providers: async (room: string) => (await started().node()!.findProviders(CID.parse(room), { signal: AbortSignal.timeout(10_000) })).map((p) => p.peerId),
+  badPeers: () => [...started().badPeers()]
+}
+
+declare global { interface Window { peer: typeof peer, peerReady: boolean } }
+window.peer = peer
+window.peerReady = true

@@ -1,0 +1,299 @@
+import { buildEntry } from '../core/authority/build.ts'
+import { InvalidLinkError } from '../core/errors.ts'
+import { type Identity, createIdentity, importIdentity, loadIdentity } from '../core/identity/identity.ts'
+import { type AvatarMime, buildProfile } from '../core/identity/profile.ts'
+import { createRoom } from '../core/room/create-room.ts'
+import { parseInviteLink } from '../core/room/invite-link.ts'
+import type { Storage } from '../core/storage.ts'
+import { type RoomId, asRoomId } from '../core/types.ts'
+import { type NetworkConfig, NetworkProfile, type PeerNode, createPeerNode } from '../network/index.ts'
+import { createRoomSyncServer } from '../network/room-sync.ts'
+import { createIndexedDbStorage } from '../storage/indexeddb.ts'
+import { type AvatarInit, type ConnectivitySnapshot, type IdentitySnapshot, NetworkState, type PeerClient, type RoomSummary } from './api.ts'
+import { createEventHub } from './events.ts'
+import { type ProfileBook, createProfileBook } from './profiles.ts'
+import { type RoomHandle, createRoomClient } from './room-client.ts'
+import { type RoomModel, createRoomModel } from './room-model.ts'
+import { type RoomSession, createRoomSession } from './room-session.ts'
+
+export interface PeerClientInit {
+  /** How to reach the network; without it the client works offline (local rooms only). */
+  readonly network?: NetworkConfig
+  /** Defaults to IndexedDB database `peer-rooms`. */
+  readonly storage?: Storage
+  /** Origin put in invite links; defaults to the page's origin. */
+  readonly linkOrigin?: string
+  /** How often rooms without peers are looked up again, and presence re-announced (ms); default 20 s. */
+  readonly refreshIntervalMs?: number
+}
+
+/** What a joined room leaves in storage so a reload brings it back. */
+interface RoomRecord { readonly id: RoomId, readonly secret: Uint8Array | null, readonly joinedAt: number }
+
+interface Joined { readonly model: RoomModel, readonly handle: RoomHandle, session?: RoomSession, secret: Uint8Array | null }
+
+const ROOM_PREFIX = 'rooms/'
+
+/**
+ * The client: storage, identity, profiles, rooms and the network composed behind the one surface
+ * the UI reads (api.ts). Everything comes back from storage on start, so a reload restores the
+ * identity, rooms and history and then reconnects.
+ */
+export function createPeerClient (init: PeerClientInit = {}): PeerClient & { readonly node: () => PeerNode | undefined, readonly badPeers: () => ReadonlyMap<string, number> } {
+  const storage = init.storage ?? createIndexedDbStorage({ name: 'peer-rooms' })
+  const events = createEventHub()
+  const rooms = new Map<RoomId, Joined>()
+  const badPeers = new Map<string, number>()
+  let identity: Identity | undefined
+  let identitySnapshot: IdentitySnapshot | undefined
+  let roomList: readonly RoomSummary[] | undefined
+  let node: PeerNode | undefined
+  let started: Promise<void> | undefined
+  let timer: ReturnType<typeof setInterval> | undefined
+  let lastError: string | undefined
+  let connectivity: ConnectivitySnapshot | undefined
+  const linkOrigin = init.linkOrigin ?? (typeof location !== 'undefined' ? location.origin : 'http://localhost')
+
+  const profiles: ProfileBook = createProfileBook(storage.meta, (author) => {
+    if (author === identity?.id) { identitySnapshot = undefined; events.emit('identity', undefined) }
+    for (const j of rooms.values()) j.handle.changed()
+    events.emit('profile', { author })
+  })
+  events.on('rooms', () => { roomList = undefined })
+  events.on('room', () => { roomList = undefined })
+  events.on('connectivity', () => { connectivity = undefined })
+  events.on('peers', () => { connectivity = undefined })
+
+  const signer = (): Identity | undefined => identity
+  const badPeer = (peer: string, detail: string): void => {
+    badPeers.set(peer, (badPeers.get(peer) ?? 0) + 1)
+    lastError = `peer ${peer.slice(-8)}: ${detail}`
+  }
+
+  const attach = (j: Joined): void => {
+    if (node == null || j.session != null) return
+    j.session = createRoomSession({ node, storage, model: j.model, handle: j.handle, profiles, events, signer }, { onBadPeer: badPeer })
+    j.session.start()
+    void j.session.announce()
+  }
+
+  /** Once the log is complete and we are not a member yet, join (with the link's invite, if any). */
+  const joinIfNeeded = async (j: Joined): Promise<void> => {
+    const me = identity
+    const log = j.model.log
+    if (me == null || !log.complete || log.roleOf(me.id) != null) return
+    if (j.secret == null && log.info().policy !== 'open') return
+    const secret = j.secret
+    try {
+      const entry = await j.model.authorAuthority((b) => buildEntry.join(b, { secret }))
+      void j.session?.network.publishAuthority(entry.bytes).catch(() => 0)
+      j.handle.changed()
+    } catch (err) {
+      lastError = `joining ${j.model.room}: ${(err as Error).message}`
+      events.emit('connectivity', undefined)
+    }
+  }
+
+  const open = async (record: RoomRecord): Promise<Joined> => {
+    const known = rooms.get(record.id)
+    if (known != null) return known
+    const model = createRoomModel({ storage, signer }, { room: record.id })
+    const handle = createRoomClient({
+      storage,
+      events,
+      model,
+      signer,
+      displayName: (author) => profiles.get(author)?.name ?? author.slice(0, 8),
+      linkOrigin,
+      bootstrapHints: () => init.network?.bootstrap ?? []
+    })
+    const j: Joined = { model, handle, secret: record.secret }
+    rooms.set(record.id, j)
+    await handle.start()
+    model.onAuthority(() => { void joinIfNeeded(j) })
+    attach(j)
+    events.emit('rooms', undefined)
+    return j
+  }
+
+  const refresh = (): void => {
+    for (const j of rooms.values()) {
+      if (j.session == null) continue
+      events.emit('peers', { room: j.model.room })
+      j.session.provide()
+      void j.session.announce()
+      if (!j.session.hasPeers()) void j.session.discover().then(() => { events.emit('connectivity', undefined) })
+    }
+  }
+
+  const startNetwork = async (network: NetworkConfig): Promise<void> => {
+    node = await createPeerNode({ meta: storage.meta }, {
+      bootstrap: network.bootstrap,
+      profile: network.profile,
+      ...(network.iceServers != null ? { iceServers: network.iceServers } : {}),
+      ...(network.profile === NetworkProfile.Loopback ? { reprovideIntervalMs: 60_000 } : {})
+    })
+    const server = createRoomSyncServer({ node }, {
+      responder: (room) => {
+        const j = rooms.get(room)
+        const session = j?.session
+        return j == null || session == null ? undefined : { responder: session.sync.responder, channels: () => j.model.log.channels().map((c) => c.id) }
+      },
+      onHello: (room, peer, hello) => { rooms.get(room)?.session?.sync.noteHello(peer, hello) },
+      onGarbage: badPeer
+    })
+    node.onStatus(() => {
+      for (const j of rooms.values()) j.session?.provide()
+      events.emit('connectivity', undefined)
+    })
+    await node.start()
+    await server.start()
+    for (const j of rooms.values()) attach(j)
+    if (identity != null) void node.putUserRecord(identity).catch(() => undefined)
+    timer = setInterval(refresh, init.refreshIntervalMs ?? 20_000)
+    void Promise.allSettled([...rooms.values()].map(async (j) => j.session?.discover()))
+  }
+
+  const identitySnapshotOf = (id: Identity): IdentitySnapshot => {
+    const p = profiles.snapshot(id.id)
+    return { id: id.id, fingerprint: id.fingerprint, name: p?.name ?? '', ...(p?.avatarUrl != null ? { avatarUrl: p.avatarUrl } : {}) }
+  }
+
+  const setProfile = async (name: string, avatar: AvatarInit | undefined): Promise<void> => {
+    const me = identity
+    if (me == null) throw new Error('create an identity first')
+    const previous = profiles.get(me.id)
+    const profile = await buildProfile(me, { name, ...(avatar != null ? { avatar: { mime: avatar.mime as AvatarMime, bytes: avatar.bytes } } : {}), ...(previous != null ? { previous } : {}) })
+    await profiles.keep(profile)
+    for (const j of rooms.values()) void j.session?.announce()
+  }
+
+  const client = {
+    events,
+    node: () => node,
+    badPeers: () => badPeers,
+    start () {
+      started ??= (async () => {
+        await storage.start()
+        identity = await loadIdentity({ meta: storage.meta })
+        await profiles.load()
+        for (const [, record] of await storage.meta.list<RoomRecord>(ROOM_PREFIX)) await open(record)
+        events.emit('identity', undefined)
+        if (init.network != null) {
+          try {
+            await startNetwork(init.network)
+          } catch (err) {
+            lastError = `network: ${(err as Error).message}`
+          }
+        }
+        events.emit('connectivity', undefined)
+      })()
+      return started
+    },
+    async stop () {
+      clearInterval(timer)
+      for (const j of rooms.values()) { j.session?.stop(); j.session = undefined; j.handle.stop() }
+      await node?.stop()
+      await storage.stop()
+      started = undefined
+    },
+    identity () {
+      if (identity == null) return undefined
+      identitySnapshot ??= identitySnapshotOf(identity)
+      return identitySnapshot
+    },
+    async createIdentity (init: { name: string, avatar?: AvatarInit }) {
+      identity = await createIdentity({ meta: storage.meta })
+      await setProfile(init.name, init.avatar)
+      identitySnapshot = undefined
+      if (node != null) void node.putUserRecord(identity).catch(() => undefined)
+      events.emit('identity', undefined)
+      return client.identity()!
+    },
+    async updateProfile (update: { name?: string, avatar?: AvatarInit | null }) {
+      const me = identity
+      if (me == null) throw new Error('create an identity first')
+      const current = profiles.get(me.id)
+      const avatar = update.avatar === null ? undefined : update.avatar ?? current?.avatar
+      await setProfile(update.name ?? current?.name ?? '', avatar)
+    },
+    async exportBackup (passphrase: string) {
+      if (identity == null) throw new Error('create an identity first')
+      return identity.exportBackup(passphrase)
+    },
+    async importBackup (backup: string, passphrase: string) {
+      identity = await importIdentity({ meta: storage.meta }, backup, passphrase)
+      identitySnapshot = undefined
+      if (profiles.get(identity.id) == null) await setProfile(`user-${identity.fingerprint.slice(0, 4)}`, undefined)
+      events.emit('identity', undefined)
+      for (const j of rooms.values()) j.handle.changed()
+      return client.identity()!
+    },
+    profile: (author: Parameters<PeerClient['profile']>[0]) => profiles.snapshot(author),
+    rooms () {
+      roomList ??= [...rooms.values()].map((j) => j.handle.summary())
+      return roomList
+    },
+    async createRoom (init: Parameters<PeerClient['createRoom']>[0]) {
+      const me = identity
+      if (me == null) throw new Error('create an identity first')
+      const created = await createRoom({
+        signer: me,
+        name: init.name,
+        ...(init.description != null ? { description: init.description } : {}),
+        ...(init.tags != null ? { tags: init.tags } : {}),
+        policy: init.policy,
+        channels: (init.channels ?? ['general']).map((name) => ({ name }))
+      })
+      const record: RoomRecord = { id: created.roomId, secret: null, joinedAt: Date.now() }
+      await storage.meta.put(ROOM_PREFIX + record.id, record)
+      const j = await open(record)
+      await j.model.addAuthority([created.genesis.bytes])
+      j.handle.changed()
+      return created.roomId
+    },
+    async joinByLink (link: string, signal?: AbortSignal) {
+      const parsed = parseInviteLink(link)
+      if (!parsed.ok) throw new InvalidLinkError(parsed.detail)
+      const { room, secret, bootstrap } = parsed.value
+      const known = rooms.get(room)
+      if (known != null) {
+        if (secret != null && known.secret == null) known.secret = secret
+        return room
+      }
+      const record: RoomRecord = { id: asRoomId(room), secret, joinedAt: Date.now() }
+      await storage.meta.put(ROOM_PREFIX + record.id, record)
+      const j = await open(record)
+      if (node != null) {
+        await Promise.allSettled(bootstrap.map(async (addr) => node?.dialPeer([addr], signal != null ? { signal } : {})))
+        await j.session?.discover(signal)
+      }
+      return room
+    },
+    async leaveRoom (room: RoomId) {
+      const j = rooms.get(room)
+      if (j == null) return
+      j.session?.stop()
+      j.handle.stop()
+      rooms.delete(room)
+      await storage.meta.delete(ROOM_PREFIX + room)
+      events.emit('rooms', undefined)
+    },
+    room: (room: RoomId) => rooms.get(room)?.handle,
+    connectivity (): ConnectivitySnapshot {
+      connectivity ??= connectivityNow()
+      return connectivity
+    }
+  }
+  const connectivityNow = (): ConnectivitySnapshot => {
+      if (node == null) {
+        return { state: init.network == null ? NetworkState.Offline : NetworkState.Starting, relays: [], dht: { routingTableSize: 0, mode: 'client' }, connections: 0, ...(lastError != null ? { lastError } : {}) }
+      }
+      const s = node.status()
+      const inRoom = [...rooms.values()].some((j) => j.session?.hasPeers() === true)
+      const state = s.state === NetworkState.Connected && rooms.size > 0 && !inRoom ? NetworkState.NoPeers : s.state
+      const error = lastError ?? s.lastError
+      return { state, peerId: s.peerId, relays: s.relays, dht: s.dht, connections: s.connections.length, ...(error != null ? { lastError: error } : {}) }
+  }
+  return client
+}

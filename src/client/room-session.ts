@@ -1,0 +1,173 @@
+import { CID } from 'multiformats/cid'
+import type { Signer } from '../core/identity/ed25519.ts'
+import type { Storage } from '../core/storage.ts'
+import type { ChannelId } from '../core/types.ts'
+import type { PeerNode } from '../network/peer-node.ts'
+import { type RoomGossip, createRoomGossip } from '../network/room-gossip.ts'
+import { signPresence } from '../network/room-presence.ts'
+import { type RoomSync, createRoomSync } from '../network/room-sync.ts'
+import type { PeerSnapshot } from './api.ts'
+import type { ClientEventHub } from './events.ts'
+import type { ProfileBook } from './profiles.ts'
+import type { RoomHandle, RoomNetwork } from './room-client.ts'
+import type { RoomModel } from './room-model.ts'
+
+export interface RoomSessionComponents {
+  readonly node: PeerNode
+  readonly storage: Storage
+  readonly model: RoomModel
+  readonly handle: RoomHandle
+  readonly profiles: ProfileBook
+  readonly events: ClientEventHub
+  readonly signer: () => Signer | undefined
+}
+
+export interface RoomSessionInit {
+  /** A peer misbehaved (garbage on sync, invalid gossip): counted, and dropped from sync. */
+  readonly onBadPeer: (peer: string, detail: string) => void
+}
+
+/** Announcing our profile again to a newcomer waits at least this long since the last time. */
+const PROFILE_REANNOUNCE_MS = 5_000
+
+/**
+ * A room on the network: its gossip topics, its history sync, and finding its peers. Every peer in
+ * a room provides the room's key in the DHT (re-provided by the node), so a joiner with only the
+ * room id finds someone to sync from; presence notices tell us who is behind which peer id, and a
+ * peer we have not synced with yet is synced with as soon as we hear of it.
+ */
+export interface RoomSession {
+  readonly network: RoomNetwork
+  readonly sync: RoomSync
+  start (): void
+  stop (): void
+  /** Looks the room up in the DHT, dials what it finds and syncs with it; resolves when that round settles. */
+  discover (signal?: AbortSignal): Promise<number>
+  announce (): Promise<void>
+  /** Provides the room key once the DHT has someone to store it (a provide before that is lost). */
+  provide (): void
+  hasPeers (): boolean
+}
+
+export function createRoomSession (components: RoomSessionComponents, init: RoomSessionInit): RoomSession {
+  const { node, storage, model, handle, profiles, events, signer } = components
+  const room = model.room
+  const synced = new Set<string>()
+  let lastProfileAt = 0
+  let gossip: RoomGossip | undefined
+  let provided = false
+
+  const sync = createRoomSync({
+    node,
+    storage,
+    room: {
+      room,
+      channelIds: () => model.log.channels().map((c) => c.id),
+      addAuthority: (entries) => model.addAuthority(entries),
+      feed: model.feed,
+      log: model.log
+    }
+  }, {
+    onProgress: () => { handle.changed(); events.emit('sync', { room }) },
+    onBadPeer: init.onBadPeer
+  })
+
+  const syncWith = (peer: string): void => {
+    if (synced.has(peer)) return
+    synced.add(peer)
+    void sync.syncWith(peer).catch(() => { synced.delete(peer) })
+  }
+
+  const publishProfile = async (): Promise<void> => {
+    const me = signer()
+    const profile = me == null ? undefined : profiles.get(me.id)
+    if (profile == null || gossip == null) return
+    lastProfileAt = Date.now()
+    await gossip.publishProfile(profile.bytes).catch(() => 0)
+  }
+
+  const publishPresence = async (channel?: ChannelId): Promise<void> => {
+    const me = signer()
+    if (me == null || gossip == null) return
+    await gossip.publishPresence(await signPresence(me, { room, peer: node.peerId, ts: Date.now(), ...(channel != null ? { channel } : {}) })).catch(() => 0)
+  }
+
+  const peers = (): PeerSnapshot[] => {
+    const connections = new Map(node.status().connections.map((c) => [c.peerId, c]))
+    return (gossip?.peers() ?? []).map((peerId) => {
+      const c = connections.get(peerId)
+      const author = handle.authorOfPeer(peerId)
+      return { peerId, direct: c?.kind === 'direct', ...(author != null ? { author } : {}), ...(c?.rttMs != null ? { rttMs: c.rttMs } : {}) }
+    })
+  }
+
+  const network: RoomNetwork = {
+    publishFeed: async (envelope) => gossip == null ? 0 : gossip.publishFeed(envelope),
+    publishAuthority: async (bytes) => gossip == null ? 0 : gossip.publishAuthority(bytes),
+    publishPresence,
+    peers,
+    sync: () => sync.progress()
+  }
+
+  return {
+    network,
+    sync,
+    start () {
+      if (gossip != null) return
+      gossip = createRoomGossip({
+        node,
+        room: {
+          validateAuthorityForGossip: (bytes) => model.validateAuthorityForGossip(bytes),
+          feed: model.feed,
+          present: (author) => model.log.roleOf(author) !== 'banned'
+        }
+      }, {
+        room,
+        onPresence: (notice, from) => {
+          const isNew = handle.authorOfPeer(notice.peer) == null
+          handle.presence(notice.author, notice.peer, notice.channel)
+          events.emit('peers', { room })
+          syncWith(from)
+          if (notice.peer !== from) syncWith(notice.peer)
+          if (isNew && Date.now() - lastProfileAt > PROFILE_REANNOUNCE_MS) {
+            void publishProfile()
+            void publishPresence()
+          }
+        },
+        onGap: (peer) => { synced.delete(peer); syncWith(peer) },
+        onReject: (peer, reason, detail) => { init.onBadPeer(peer, `${reason}: ${detail}`) },
+        onProfile: (bytes) => profiles.offer(bytes)
+      })
+      gossip.start()
+      handle.attach(network)
+      this.provide()
+    },
+    provide () {
+      if (provided || gossip == null || node.status().dht.routingTableSize === 0) return
+      provided = true
+      void node.provide(CID.parse(room)).catch(() => { provided = false })
+    },
+    stop () {
+      gossip?.stop()
+      gossip = undefined
+      provided = false
+      sync.stop()
+      node.unprovide(CID.parse(room))
+      handle.attach(undefined)
+    },
+    async discover (signal) {
+      const found = await node.findProviders(CID.parse(room), { limit: 8, ...(signal != null ? { signal } : {}) }).catch(() => [])
+      await Promise.allSettled(found.map(async (p) => {
+        await node.dialPeer(p.peerId, signal != null ? { signal } : {}).catch(async () => node.dialPeer(p.addrs, signal != null ? { signal } : {}))
+        synced.add(p.peerId)
+        await sync.syncWith(p.peerId, signal)
+      }))
+      return found.length
+    },
+    async announce () {
+      await publishPresence()
+      if (Date.now() - lastProfileAt > PROFILE_REANNOUNCE_MS) await publishProfile()
+    },
+    hasPeers: () => (gossip?.peers().length ?? 0) > 0
+  }
+}
