@@ -50,7 +50,6 @@ export const Role = {
   /** Shown for banned keys; held only through BAN, never granted. */
   BANNED: 'banned'
 } as const
-export type BuiltinRole = typeof Role[keyof typeof Role]
 
 /** A role: a capability bundle and a rank. A signer only acts on members of lower rank. */
 export interface RoleDefinition {

@@ -17,12 +17,12 @@ function removalTarget (state: AclState, e: AuthorityEntry): AuthorId | undefine
   return undefined
 }
 
-const VOID = 'signer was revoked or banned by an entry this one does not descend from'
+const VOID = 'signer was revoked, demoted or banned by an entry this one does not descend from'
 
 /**
- * Runs the reducer over nodes in replay order and enforces the void rule: once a removal R of key K
- * (ban, revoke, demotion) is accepted, K's entries are void unless they are ancestors of R (K did them before R was made)
- * or descendants of R (judged then by the state, which may have re-admitted K). An accepted entry
+ * Runs the reducer over nodes in replay order and enforces the void rule: once a removal R of key
+ * K (ban, revoke, demotion) is accepted, K's entries are void unless they are ancestors of R (K
+ * made them before R) or descendants of R (judged then by the state, which may have re-admitted K). An accepted entry
  * of K that turns out to be concurrent with a later-ordered R is voided retroactively by restarting
  * the pass with it marked void; voids only grow within one replay, so the restarts end.
  */
