@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest'
+import fc from 'fast-check'
 import * as ed from '@noble/ed25519'
-import { hexToBytes } from '@noble/hashes/utils.js'
-import { authorIdOf, isStrongPublicKey, publicKeyOf, signerFromSeed, verifySignature } from '../../src/core/identity/ed25519.ts'
+import { sha512 } from '@noble/hashes/sha2.js'
+import { concatBytes, hexToBytes } from '@noble/hashes/utils.js'
+import { authorIdOf, isStrongPublicKey, publicKeyOf, signerFromSeed, verifySignature, verifySignatureNoble } from '../../src/core/identity/ed25519.ts'
 import { ed25519VectorFailures, ed25519Vectors } from './ed25519-vectors.ts'
 
 describe('Ed25519: one verdict on every backend', () => {
@@ -21,6 +23,23 @@ describe('Ed25519: one verdict on every backend', () => {
       expect(lenient, v.name).toBe(v.zip215)
     }
     expect(ed25519Vectors.filter((v) => v.zip215 && !v.valid).length).toBeGreaterThanOrEqual(15)
+  })
+
+  it('agrees across backends on signatures whose R carries any torsion component (only a clean R is valid)', async () => {
+    const L = 2n ** 252n + 27742317777372353535851937790883648493n
+    const le = (b: Uint8Array): bigint => b.reduceRight((n, x) => (n << 8n) | BigInt(x), 0n)
+    const toLe = (n: bigint): Uint8Array => Uint8Array.from({ length: 32 }, (_, i) => Number((n >> BigInt(8 * i)) & 0xffn))
+    const T8 = ed.Point.fromHex('c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a')
+    const scalar = fc.bigInt({ min: 1n, max: L - 1n })
+    await fc.assert(fc.asyncProperty(scalar, scalar, fc.integer({ min: 0, max: 7 }), fc.uint8Array({ maxLength: 64 }), async (a, r, t, message) => {
+      const A = ed.Point.BASE.multiply(a).toBytes()
+      const rPoint = ed.Point.BASE.multiply(r)
+      const R = (t === 0 ? rPoint : rPoint.add(T8.multiply(BigInt(t), false))).toBytes()
+      const k = le(sha512(concatBytes(R, A, message))) % L
+      const signature = concatBytes(R, toLe((r + k * a) % L))
+      expect(await verifySignature(A, message, signature)).toBe(t === 0)
+      expect(verifySignatureNoble(A, message, signature)).toBe(t === 0)
+    }), { numRuns: 60 })
   })
 
   it('refuses weak keys and accepts keys of signers', () => {
