@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { decodeCanonical } from '../../src/core/codec/canonical.ts'
 import { appendEntry } from '../../src/core/feed/append.ts'
-import { FEED_ENTRY_MAX_BYTES, parseEnvelope } from '../../src/core/feed/entry.ts'
+import { CID } from 'multiformats/cid'
+import { encodeCanonical } from '../../src/core/codec/canonical.ts'
+import { FEED_ENTRY_MAX_BYTES, type FeedEntryRecord, parseEnvelope, signedBytesOf, signedBytesOfParsed } from '../../src/core/feed/entry.ts'
 import { createFeedIngest } from '../../src/core/feed/ingest.ts'
 import { author, chain, channel, room } from './helpers.ts'
 import { createAclViewTwin, startedMemoryStorage } from './twins.ts'
@@ -24,6 +26,18 @@ describe('feed entry format', () => {
         expect(decodeCanonical(made.envelope.entry, FEED_ENTRY_MAX_BYTES).ok).toBe(true)
       }
     ), { numRuns: 60 })
+  })
+
+  it('cuts the signed bytes out of the entry exactly as encoding the body would', async () => {
+    const [e1] = await chain(author(0), 1)
+    const ints = fc.oneof(fc.integer({ min: 1, max: 30 }), fc.integer({ min: 1, max: 70_000 }), fc.integer({ min: 1, max: 2 ** 33 }), fc.maxSafeNat())
+    await fc.assert(fc.asyncProperty(ints, fc.oneof(fc.constant(0), ints), async (seq, ts) => {
+      const body = { ...e1!.record, seq, ts, prev: seq === 1 ? null : CID.parse(e1!.stored.hash) }
+      const record: FeedEntryRecord = { ...body, sig: await author(0).sign(signedBytesOf(body)) }
+      const parsed = parseEnvelope({ entry: encodeCanonical(record), payload: null }, room)
+      expect(parsed.ok).toBe(true)
+      if (parsed.ok) expect(signedBytesOfParsed(parsed.value)).toEqual(signedBytesOf(parsed.value.record))
+    }), { numRuns: 200 })
   })
 
   it('continues the head: seq + 1, prev = head hash, lamport above both head and room', async () => {

@@ -201,6 +201,16 @@ describe('feed ingest', () => {
     expect(await ingest.validateForGossip(e3!.envelope)).toMatchObject({ action: 'reject', reason: RejectReason.Banned })
   })
 
+  it('keeps pending entries waiting when the write that would promote them fails', async () => {
+    const { feeds, ingest } = await setup()
+    const [e1, e2] = await chain(author(0), 2)
+    await ingest.ingest([e2!.envelope])
+    vi.spyOn(feeds, 'putEntries').mockRejectedValueOnce(new Error('disk full'))
+    await expect(ingest.ingest([e1!.envelope])).rejects.toThrow('disk full')
+    expect(ingest.pendingCount).toBe(1)
+    expect((await ingest.ingest([e1!.envelope])).accepted.map((e) => e.seq)).toEqual([1, 2])
+  })
+
   it('stores nothing of a batch when the write fails, and keeps working after', async () => {
     const { feeds, ingest } = await setup()
     const entries = await chain(author(0), 2)

@@ -76,14 +76,25 @@ export function payloadHashOf (payload: Uint8Array): CID {
 const isSha256Cid = (c: unknown, codec: number): c is CID =>
   c instanceof CID && c.version === 1 && c.code === codec && c.multihash.code === 0x12 && c.multihash.size === 32
 
+const knownHashStrings = new Set<string>()
+
+/** parseHash, remembered for the few channel ids a room has: parsing a CID string costs more than the rest of the checks. */
+function isHashString (s: string): boolean {
+  if (knownHashStrings.has(s)) return true
+  if (parseHash(s) == null) return false
+  if (knownHashStrings.size >= 10_000) knownHashStrings.clear()
+  knownHashStrings.add(s)
+  return true
+}
+
 const isCount = (n: unknown, min: number): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n >= min
 
 function shapeProblem (r: Record<string, unknown>): string | undefined {
   const keys = Object.keys(r).sort()
   if (keys.length !== RECORD_KEYS.length || keys.some((k, i) => k !== RECORD_KEYS[i])) return `fields are [${keys.join(',')}]`
   if (r.v !== 1 || r.t !== 'feed') return 'not a v1 feed entry'
-  if (typeof r.room !== 'string' || parseHash(r.room) == null) return 'room is not a hash string'
-  if (typeof r.channel !== 'string' || parseHash(r.channel) == null) return 'channel is not a hash string'
+  if (typeof r.room !== 'string') return 'room is not a string'
+  if (typeof r.channel !== 'string' || !isHashString(r.channel)) return 'channel is not a hash string'
   if (!(r.author instanceof Uint8Array) || r.author.length !== PUBLIC_KEY_BYTES) return 'author is not a 32-byte key'
   if (!isCount(r.seq, 1)) return 'seq is not a positive integer'
   if (r.seq === 1 ? r.prev !== null : !isSha256Cid(r.prev, DAG_CBOR)) return r.seq === 1 ? 'seq 1 must have prev null' : 'prev is not a hash link'
@@ -100,6 +111,28 @@ function shapeProblem (r: Record<string, unknown>): string | undefined {
 export function signedBytesOf (record: Omit<FeedEntryRecord, 'sig'> & { readonly sig?: Uint8Array }): Uint8Array {
   const { sig: _sig, ...body } = record
   return encodeCanonical(body)
+}
+
+const cborUintLength = (n: number): number => (n < 24 ? 1 : n < 0x100 ? 2 : n < 0x10000 ? 3 : n < 0x100000000 ? 5 : 9)
+const SIG_PAIR_HEAD = [0x63, 0x73, 0x69, 0x67, 0x58, 0x40] // text "sig", then bytes(64)
+const SIG_PAIR_BYTES = SIG_PAIR_HEAD.length + 64
+
+/**
+ * The signed bytes of a parsed entry, cut out of its canonical bytes instead of encoding again
+ * (the dearest step of checking an entry after decoding). Canonical DAG-CBOR orders keys by length,
+ * then bytes: t, v, ts, seq, sig, ... so the `sig` pair sits right after `seq`, and removing it
+ * (with the map header one field shorter) leaves exactly the canonical encoding of the body.
+ */
+export function signedBytesOfParsed (parsed: Pick<ParsedEntry, 'bytes' | 'record'>): Uint8Array {
+  const { bytes, record } = parsed
+  const at = 1 + 7 + 3 + 3 + cborUintLength(record.ts) + 4 + cborUintLength(record.seq)
+  const fits = bytes[0] === 0xa0 + RECORD_KEYS.length && SIG_PAIR_HEAD.every((b, i) => bytes[at + i] === b)
+  if (!fits) return signedBytesOf(record)
+  const out = new Uint8Array(bytes.byteLength - SIG_PAIR_BYTES)
+  out[0] = 0xa0 + RECORD_KEYS.length - 1
+  out.set(bytes.subarray(1, at), 1)
+  out.set(bytes.subarray(at + SIG_PAIR_BYTES), at)
+  return out
 }
 
 /** The in-memory view of a checked record. */

@@ -115,11 +115,17 @@ export function createFeedIngest (components: FeedIngestComponents, init: FeedIn
       group.push({ parsed, fromPending: false })
     }
     const receivedAt = now()
-    for (const group of groups.values()) {
-      group.sort((a, b) => a.parsed.entry.seq - b.parsed.entry.seq)
-      await walkFeed(group, receivedAt, result)
+    try {
+      for (const group of groups.values()) {
+        group.sort((a, b) => a.parsed.entry.seq - b.parsed.entry.seq)
+        await walkFeed(group, receivedAt, result)
+      }
+      if (result.accepted.length > 0) await storage.feeds.putEntries(result.accepted)
+    } catch (err) {
+      // Nothing was stored: entries taken from the pending buffer go back to wait.
+      for (const group of groups.values()) for (const c of group) if (c.fromPending) pending.add(c.parsed)
+      throw err
     }
-    if (result.accepted.length > 0) await storage.feeds.putEntries(result.accepted)
     for (const proof of result.forks) await storage.feeds.putForkProof(proof)
   }
 

@@ -1,6 +1,6 @@
 import { verifySignature } from '../identity/ed25519.ts'
 import type { EntryHash } from '../types.ts'
-import { type ParsedEntry, signedBytesOf } from './entry.ts'
+import { type ParsedEntry, signedBytesOfParsed } from './entry.ts'
 
 const VERDICT_CACHE_LIMIT = 50_000
 const verdicts = new Map<EntryHash, boolean>()
@@ -12,7 +12,7 @@ const verdicts = new Map<EntryHash, boolean>()
 export async function verifyEntrySignature (parsed: ParsedEntry): Promise<boolean> {
   const known = verdicts.get(parsed.hash)
   if (known !== undefined) return known
-  const verdict = await verifySignature(parsed.record.author, signedBytesOf(parsed.record), parsed.record.sig)
+  const verdict = await verifySignature(parsed.record.author, signedBytesOfParsed(parsed), parsed.record.sig)
   if (verdicts.size >= VERDICT_CACHE_LIMIT) verdicts.clear()
   verdicts.set(parsed.hash, verdict)
   return verdict
