@@ -27,7 +27,7 @@ async function makeHistory (steps: readonly Step[]): Promise<SignedAuthorityEntr
   const created = await createRoom({ signer: people[0]!, name: 'prop', policy: 'invite-only', channels: [{ name: 'general' }], nonce: new Uint8Array(16), ts: T0 })
   const made: SignedAuthorityEntry[] = [created.genesis]
   // two mods from the start, so random steps often meet concurrent moderation
-  const mods: Step[] = [1, 2].map((target) => ({ signer: 0, target, kind: 'mod', seen: 1, lamportSkew: 0 }))
+  const mods = ([1, 2] as const).map((target): Step => ({ signer: 0, target, kind: 'mod', seen: 1, lamportSkew: 0 }))
   for (const [i, s] of [...mods, ...steps].entries()) {
     const view = authorityLog({ room: created.roomId })
     view.add(made.slice(0, Math.max(1, Math.ceil(s.seen * made.length))))

@@ -121,6 +121,7 @@ export function encodeAclState (state: AclState): Uint8Array {
     departed: [...state.departed.keys()].sort().map((k) => [k, state.departed.get(k)]),
     channels: sortedValues(state.channels),
     invites: sortedValues(state.invites),
-    rejected: sortedValues(state.rejected)
+    // reasons are protocol codes; details are prose for people and may differ between implementations
+    rejected: sortedValues(state.rejected).map((r) => [r.hash, r.reason])
   })
 }
