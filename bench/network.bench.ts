@@ -1,27 +1,19 @@
 import { test, type Browser, type Page } from '@playwright/test'
 import { recordMetrics, percentile } from './support/record.ts'
 import { startRelay } from '../e2e/support/relay.ts'
+import { harnessContext, openPeer, NETWORK_HARNESS } from '../e2e/support/network-page.ts'
 import { rawCidOf } from '../src/core/codec/hash.ts'
 
-const HARNESS = 'http://127.0.0.1:5173/e2e/harness/network.html'
 const TOPIC = 'peer-rooms/bench/room'
 const PEERS = 10
 const SECONDS = 15
 const RATE_PER_S = 2
 const PAYLOAD_BYTES = 300
 
-async function openPeer (browser: Browser, bootstrap: string[]): Promise<Page> {
-  const page = await (await browser.newContext()).newPage()
-  await page.goto(HARNESS)
-  await page.waitForFunction(() => window.netReady)
-  await page.evaluate(async (b) => window.net.start(b), bootstrap)
-  return page
-}
-
 /** Round trips of 200 B over one bare RTCDataChannel between two pages: the floor under every figure. */
 async function rawRtcRoundTrips (browser: Browser, n: number): Promise<number[]> {
-  const [a, b] = await Promise.all([0, 1].map(async () => (await browser.newContext()).newPage()))
-  for (const p of [a!, b!]) await p.goto(HARNESS)
+  const [a, b] = await Promise.all([0, 1].map(async () => (await harnessContext(browser)).newPage()))
+  for (const p of [a!, b!]) await p.goto(NETWORK_HARNESS)
   const offer = await a!.evaluate(async () => {
     const pc = new RTCPeerConnection({ iceServers: [] })
     ;(window as unknown as { pc: RTCPeerConnection }).pc = pc

@@ -1,19 +1,9 @@
-import { test, expect, type Browser, type Page } from '@playwright/test'
+import { test, expect, type Page } from '@playwright/test'
+import { openPeer } from './support/network-page.ts'
 import { startRelay, type RelayProcess } from './support/relay.ts'
 import { rawCidOf } from '../src/core/codec/hash.ts'
 
-const HARNESS = 'http://127.0.0.1:5173/e2e/harness/network.html'
 const TOPIC = 'peer-rooms/test/room'
-
-/** One browser context per peer, as two users on two machines. */
-async function openPeer (browser: Browser, bootstrap: string[]): Promise<Page> {
-  const context = await browser.newContext()
-  const page = await context.newPage()
-  await page.goto(HARNESS)
-  await page.waitForFunction(() => window.netReady)
-  await page.evaluate(async (b) => window.net.start(b), bootstrap)
-  return page
-}
 
 const peerIdOf = (page: Page): Promise<string> => page.evaluate(() => window.net.status().peerId)
 const texts = (page: Page): Promise<string[]> => page.evaluate((t) => window.net.received(t).map((m) => m.text), TOPIC)

@@ -69,10 +69,5 @@ const net = {
 }
 
 declare global { interface Window { net: typeof net, netReady: boolean } }
-// Vite's dev server reloads a page when any module it imports changes; other engineers edit src/ while
-// specs run. Accept the update and keep the running peer (the first module instance) instead.
-;(import.meta as ImportMeta & { hot?: { accept (cb: () => void): void } }).hot?.accept(() => {})
-if (window.netReady !== true) {
-  window.net = net
-  window.netReady = true
-}
+window.net = net
+window.netReady = true
