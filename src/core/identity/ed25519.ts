@@ -26,7 +26,7 @@ export function publicKeyOf (id: string): Uint8Array | undefined {
   return hexToBytes(id)
 }
 
-// Group order L, little-endian, for the S < L check.
+// Group order L: S must be below it, and the challenge k is reduced modulo it.
 const L = 2n ** 252n + 27742317777372353535851937790883648493n
 
 function leToBigInt (bytes: Uint8Array): bigint {
