@@ -27,6 +27,15 @@ export interface PeerClientInit {
   readonly refreshIntervalMs?: number
 }
 
+/** Beyond the UI contract: what tests, benchmarks and diagnostics look at. */
+export interface PeerClientInternals {
+  readonly node: () => PeerNode | undefined
+  /** Peers that sent invalid data, with how many times. */
+  readonly badPeers: () => ReadonlyMap<string, number>
+  /** Entries stored from each peer by this room's history sync. */
+  readonly syncSources: (room: RoomId) => ReadonlyMap<string, number>
+}
+
 /** What a joined room leaves in storage so a reload brings it back. */
 interface RoomRecord { readonly id: RoomId, readonly secret: Uint8Array | null, readonly joinedAt: number }
 
@@ -39,7 +48,7 @@ const ROOM_PREFIX = 'rooms/'
  * the UI reads (api.ts). Everything comes back from storage on start, so a reload restores the
  * identity, rooms and history and then reconnects.
  */
-export function createPeerClient (init: PeerClientInit = {}): PeerClient & { readonly node: () => PeerNode | undefined, readonly badPeers: () => ReadonlyMap<string, number> } {
+export function createPeerClient (init: PeerClientInit = {}): PeerClient & PeerClientInternals {
   const storage = init.storage ?? createIndexedDbStorage({ name: 'peer-rooms' })
   const events = createEventHub()
   const rooms = new Map<RoomId, Joined>()
@@ -172,6 +181,7 @@ export function createPeerClient (init: PeerClientInit = {}): PeerClient & { rea
     events,
     node: () => node,
     badPeers: () => badPeers,
+    syncSources: (room: RoomId) => rooms.get(room)?.session?.sync.sources() ?? new Map<string, number>(),
     start () {
       started ??= (async () => {
         await storage.start()

@@ -3,6 +3,7 @@ import type { BuildInit } from '../core/authority/build.ts'
 import type { SignedAuthorityEntry } from '../core/authority/entry.ts'
 import { validateAuthorityEntry } from '../core/authority/validate-entry.ts'
 import { type AppendedEntry, appendEntry } from '../core/feed/append.ts'
+import { parseEnvelope } from '../core/feed/entry.ts'
 import { type FeedIngest, type GossipVerdict, type IngestRejection, createFeedIngest } from '../core/feed/ingest.ts'
 import type { Signer } from '../core/identity/ed25519.ts'
 import { createDeletionApplier } from '../core/messages/deletions.ts'
@@ -57,13 +58,14 @@ export interface RoomModel {
   onRejected (listener: Listener<readonly IngestRejection[] | readonly AuthorityRejection[]>): () => void
 }
 
+const ACL_REASONS = new Set<RejectReason>([RejectReason.Banned, RejectReason.Unauthorized])
 const SENDER_FAULTS = new Set<RejectReason>([RejectReason.Malformed, RejectReason.NonCanonical, RejectReason.TooLarge, RejectReason.BadSignature, RejectReason.WeakKey, RejectReason.WrongRoom, RejectReason.InviteInvalid])
 
 export function createRoomModel (components: RoomModelComponents, init: RoomModelInit): RoomModel {
   const { storage } = components
   const { room } = init
   const log = authorityLog({ room })
-  const feed = createFeedIngest({ storage, acl: log }, { room })
+  const ingest = createFeedIngest({ storage, acl: log }, { room })
   const deletions = createDeletionApplier({ storage, acl: log })
   const feedListeners = new Set<Listener<readonly StoredFeedEntry[]>>()
   const authorityListeners = new Set<Listener<readonly SignedAuthorityEntry[]>>()
@@ -83,7 +85,26 @@ export function createRoomModel (components: RoomModelComponents, init: RoomMode
     void deletions.apply(entries).catch((err: unknown) => { console.error('applying deletes failed', err) })
     emit(feedListeners, entries)
   }
-  feed.on('accepted', feedAccepted)
+  ingest.on('accepted', feedAccepted)
+  const refused = (rejections: readonly IngestRejection[]): void => { if (rejections.length > 0) emit(rejectListeners, rejections) }
+  /** The core's ingest, with its refusals reported to moderators. */
+  const feed: FeedIngest = {
+    on: (type, listener) => ingest.on(type, listener),
+    get pendingCount () { return ingest.pendingCount },
+    async ingest (envelopes) {
+      const result = await ingest.ingest(envelopes)
+      refused(result.rejected)
+      return result
+    },
+    async validateForGossip (envelope) {
+      const verdict = await ingest.validateForGossip(envelope)
+      if (verdict.action === 'reject' || (verdict.action === 'ignore' && ACL_REASONS.has(verdict.reason))) {
+        const parsed = parseEnvelope(envelope, room)
+        refused([{ ...(parsed.ok ? { hash: parsed.value.hash, author: parsed.value.entry.author } : {}), reason: verdict.reason, detail: verdict.detail, senderFault: SENDER_FAULTS.has(verdict.reason) }])
+      }
+      return verdict
+    }
+  }
 
   const signer = (): Signer => {
     const s = components.signer()

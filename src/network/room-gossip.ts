@@ -1,6 +1,7 @@
 import { decodeCanonical, encodeCanonical } from '../core/codec/canonical.ts'
 import { FEED_ENTRY_MAX_BYTES, FEED_PAYLOAD_MAX_BYTES, type FeedEnvelope } from '../core/feed/entry.ts'
 import type { GossipVerdict } from '../core/feed/ingest.ts'
+import { PROFILE_MAX_BYTES } from '../core/identity/profile.ts'
 import { RejectReason } from '../core/result.ts'
 import type { AuthorId, RoomId } from '../core/types.ts'
 import type { PeerNode, ValidationVerdict } from './peer-node.ts'
@@ -33,6 +34,7 @@ export interface RoomGossipInit {
 
 /** An envelope with its payload, as gossiped: at most the entry and payload limits plus framing. */
 const ENVELOPE_MAX_BYTES = FEED_ENTRY_MAX_BYTES + FEED_PAYLOAD_MAX_BYTES + 64
+const PROFILE_NOTICE_MAX_BYTES = PROFILE_MAX_BYTES + 64
 
 export interface RoomGossip {
   start (): void
@@ -89,7 +91,14 @@ export function createRoomGossip (components: RoomGossipComponents, init: RoomGo
         },
         onMessage: () => {}
       })
-      node.subscribe(topics.profile, { validate: (bytes) => init.onProfile(bytes), onMessage: () => {} })
+      node.subscribe(topics.profile, {
+        validate: async (bytes) => {
+          const wrapped = decodeCanonical<{ profile?: unknown, at?: unknown }>(bytes, PROFILE_NOTICE_MAX_BYTES, 'profile notice')
+          if (!wrapped.ok || !(wrapped.value.profile instanceof Uint8Array) || typeof wrapped.value.at !== 'number') return 'reject'
+          return init.onProfile(wrapped.value.profile)
+        },
+        onMessage: () => {}
+      })
     },
     stop () {
       if (!started) return
@@ -99,7 +108,9 @@ export function createRoomGossip (components: RoomGossipComponents, init: RoomGo
     publishAuthority: async (bytes) => (await node.publish(topics.authority, bytes)).recipients,
     publishFeed: async (envelope) => (await node.publish(topics.feed, encodeCanonical({ entry: envelope.entry, payload: envelope.payload }))).recipients,
     publishPresence: async (bytes) => (await node.publish(topics.presence, bytes)).recipients,
-    publishProfile: async (bytes) => (await node.publish(topics.profile, bytes)).recipients,
+    // Wrapped with a timestamp: GossipSub drops a message whose bytes it has seen, and the same
+    // profile must reach whoever joined since it was last sent.
+    publishProfile: async (bytes) => (await node.publish(topics.profile, encodeCanonical({ profile: bytes, at: Date.now() }))).recipients,
     peers: () => node.topicPeers(topics.feed)
   }
 }

@@ -113,7 +113,7 @@ export interface RoomSyncInit {
   readonly onProgress: (progress: SyncProgress) => void
   /** A peer sent garbage or entries no honest peer sends: it is dropped from sync and counted. */
   readonly onBadPeer: (peer: string, detail: string) => void
-  /** Entries per range request; default 500. */
+  /** Entries per range request; default 250 (smaller ranges spread a feed over more peers). */
   readonly batchSize?: number
 }
 
@@ -127,6 +127,8 @@ export interface RoomSync {
   noteHello (peer: string, hello: Hello): void
   responder: SyncResponder
   progress (): SyncProgress
+  /** Entries stored from each peer by sync this session: shows the swarm at work. */
+  sources (): ReadonlyMap<string, number>
   stop (): void
 }
 
@@ -139,10 +141,11 @@ export interface RoomSync {
 export function createRoomSync (components: RoomSyncComponents, init: RoomSyncInit): RoomSync {
   const { node, storage, room } = components
   const responder = createSyncResponder({ storage }, { room: room.room })
-  const planner = createSyncPlanner({ batchSize: init.batchSize ?? 500, maxInFlightPerPeer: 1 })
+  const planner = createSyncPlanner({ batchSize: init.batchSize ?? 250, maxInFlightPerPeer: 1 })
   const sessions = new Map<string, Session>()
   const opening = new Map<string, Promise<Session | undefined>>()
   const running = new Set<Promise<void>>()
+  const fromPeer = new Map<string, number>()
   let received = 0
   let expected = 0
   let driving: Promise<void> | undefined
@@ -193,6 +196,7 @@ export function createRoomSync (components: RoomSyncComponents, init: RoomSyncIn
         } else if (msg.t === 'entries' && a.kind === 'range') {
           const result = await room.feed.ingest(msg.entries)
           received += result.accepted.length
+          fromPeer.set(a.peer, (fromPeer.get(a.peer) ?? 0) + result.accepted.length)
           report()
           const fault = result.rejected.find((r) => r.senderFault)
           if (fault != null) { drop(a.peer, `sent an invalid entry: ${fault.detail}`); return }
@@ -278,6 +282,7 @@ export function createRoomSync (components: RoomSyncComponents, init: RoomSyncIn
       })().catch(() => undefined)
     },
     progress: () => ({ active: driving != null, received, expected }),
+    sources: () => fromPeer,
     stop () {
       stopped = true
       for (const peer of [...sessions.keys()]) drop(peer)

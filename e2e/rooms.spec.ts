@@ -1,0 +1,128 @@
+import { test, expect, type Browser, type Page } from '@playwright/test'
+import { startRelay, type RelayProcess } from './support/relay.ts'
+
+const HARNESS = `${process.env.HARNESS_ORIGIN ?? 'http://127.0.0.1:5173'}/e2e/harness/client.html`
+
+/** One browser context per user: its own IndexedDB, its own libp2p peer. */
+async function openUser (browser: Browser, relay: RelayProcess, name: string): Promise<Page> {
+  const context = await browser.newContext()
+  const page = await context.newPage()
+  await page.goto(HARNESS)
+  await page.waitForFunction(() => window.peerReady)
+  await page.evaluate(async (b) => window.peer.start(b), [relay.multiaddr])
+  await page.evaluate(async (n) => window.peer.createIdentity(n), name)
+  return page
+}
+
+const texts = async (page: Page, room: string): Promise<Array<string | undefined>> =>
+  (await page.evaluate(async (r) => window.peer.messages(r), room)).map((m) => m.text)
+const total = (page: Page, room: string): Promise<number> => page.evaluate(async (r) => window.peer.total(r), room)
+const idOf = async (page: Page): Promise<string> => (await page.evaluate(() => window.peer.identity()))!.id
+
+async function join (page: Page, link: string, room: string, name: string): Promise<void> {
+  await page.evaluate(async (l) => window.peer.join(l), link)
+  await expect.poll(() => page.evaluate((r) => window.peer.room(r).name, room)).toBe(name)
+}
+
+/** Sends and waits until every other page holds the message. */
+async function sendAndSee (from: Page, room: string, text: string, to: Page[]): Promise<void> {
+  await from.evaluate(async ([r, t]) => window.peer.send(r!, t!), [room, text])
+  for (const page of to) await expect.poll(async () => (await texts(page, room)).includes(text)).toBe(true)
+}
+
+test.describe('rooms over the real relay', () => {
+  const relays: RelayProcess[] = []
+  test.afterEach(async () => {
+    for (const r of relays.splice(0)) await r.stop()
+  })
+
+  test('join by link, chat both ways, late joiner syncs from several peers, ban rejects later entries, chat survives the relay', async ({ browser }) => {
+    test.setTimeout(300_000)
+    const relay = await startRelay()
+    relays.push(relay)
+    const a = await openUser(browser, relay, 'alice')
+    const room = await a.evaluate(async () => window.peer.createRoom('test room', 'open'))
+    const link = await a.evaluate((r) => window.peer.shareLink(r), room)
+    await a.evaluate(async (r) => window.peer.send(r, 'hello from alice'), room)
+    const b = await openUser(browser, relay, 'bob')
+    const c = await openUser(browser, relay, 'carol')
+
+    await test.step('B and C join by link; messages flow both ways; all three hold the same history', async () => {
+      await join(b, link, room, 'test room')
+      await join(c, link, room, 'test room')
+      await expect.poll(() => texts(b, room)).toEqual(['hello from alice'])
+      await expect.poll(() => texts(c, room)).toEqual(['hello from alice'])
+      await sendAndSee(b, room, 'hello from bob', [a, c])
+      await sendAndSee(c, room, 'hello from carol', [a, b])
+      await sendAndSee(a, room, 'welcome both', [b, c])
+      const history = await texts(a, room)
+      expect(history).toHaveLength(4)
+      expect(await texts(b, room)).toEqual(history)
+      expect(await texts(c, room)).toEqual(history)
+      const members = await a.evaluate((r) => window.peer.room(r).members.map((m) => m.id), room)
+      expect(members.sort()).toEqual([await idOf(a), await idOf(b), await idOf(c)].sort())
+    })
+
+    let d: Page | undefined
+    await test.step('late joiner D syncs 1,200 earlier messages from several peers, in order', async () => {
+      await Promise.all([a, b, c].map(async (p, i) => p.evaluate(async ([r, prefix]) => window.peer.sendMany(r!, prefix!, 400), [room, `bulk ${i}`])))
+      for (const p of [a, b, c]) await expect.poll(() => total(p, room), { timeout: 120_000 }).toBe(1204)
+      const expected = await texts(a, room)
+      d = await openUser(browser, relay, 'dave')
+      await join(d, link, room, 'test room')
+      await expect.poll(() => total(d!, room), { timeout: 120_000 }).toBe(1204)
+      expect(await texts(d, room)).toEqual(expected)
+      const sources = await d.evaluate((r) => window.peer.syncSources(r), room)
+      expect(sources.filter(([, n]) => n > 0).length).toBeGreaterThanOrEqual(2)
+    })
+
+    await test.step('the owner bans C: C\'s later entries are rejected by A, B and D (not stored, not relayed); earlier ones stay', async () => {
+      const carol = await idOf(c)
+      const before = (await texts(d!, room)).filter((t) => t?.startsWith('bulk 2 ')).length
+      expect(before).toBe(400)
+      await a.evaluate(async ([r, t]) => window.peer.ban(r!, t!), [room, carol])
+      for (const p of [b, c, d!]) {
+        await expect.poll(() => p.evaluate(([r, t]) => window.peer.room(r!).members.find((m) => m.id === t)?.banned, [room, carol])).toBe(true)
+      }
+      const forged = await c.evaluate(async (r) => window.peer.forcePublish(r, 'posted after the ban'), room)
+      await expect.poll(() => a.evaluate(([r, t]) => window.peer.rejected(r!).some((x) => x.author === t && x.reason === 'banned'), [room, carol])).toBe(true)
+      // A later message from A reaching B and D shows they processed what arrived before it.
+      await sendAndSee(a, room, 'after the ban', [b, d!])
+      for (const p of [a, b, d!]) {
+        expect(await p.evaluate(async (h) => window.peer.stored(h), forged)).toBe(false)
+        expect((await texts(p, room)).filter((t) => t?.startsWith('bulk 2 '))).toHaveLength(400)
+        expect(await texts(p, room)).not.toContain('posted after the ban')
+      }
+    })
+
+    await test.step('the relay stops: A, B and D keep chatting over direct WebRTC', async () => {
+      await relay.kill()
+      relays.splice(0)
+      await sendAndSee(a, room, 'no relay: alice', [b, d!])
+      await sendAndSee(b, room, 'no relay: bob', [a, d!])
+      await sendAndSee(d!, room, 'no relay: dave', [a, b])
+    })
+  })
+
+  test('a page reloads: identity, rooms and history come back from IndexedDB and it reconnects', async ({ browser }) => {
+    const relay = await startRelay()
+    relays.push(relay)
+    const a = await openUser(browser, relay, 'alice')
+    const room = await a.evaluate(async () => window.peer.createRoom('reload room', 'open'))
+    const link = await a.evaluate((r) => window.peer.shareLink(r), room)
+    const b = await openUser(browser, relay, 'bob')
+    await join(b, link, room, 'reload room')
+    await sendAndSee(a, room, 'before reload', [b])
+    await sendAndSee(b, room, 'bob before reload', [a])
+    const bob = await idOf(b)
+
+    await b.reload()
+    await b.waitForFunction(() => window.peerReady)
+    await b.evaluate(async (addr) => window.peer.start(addr), [relay.multiaddr])
+    expect(await idOf(b)).toBe(bob)
+    expect(await b.evaluate(() => window.peer.rooms())).toEqual([room])
+    expect(await texts(b, room)).toEqual(['before reload', 'bob before reload'])
+    await sendAndSee(a, room, 'after reload', [b])
+    await sendAndSee(b, room, 'bob after reload', [a])
+  })
+})
