@@ -60,3 +60,32 @@ test('a passphrase backup restores the same author in another database; a wrong 
   })
   expect(result).toEqual({ same: true, wrong: 'WrongPassphraseError: Wrong passphrase, or the backup was altered', profileAuthor: true })
 })
+
+test('two tabs creating an identity at once: one creates, the other is told one exists', async ({ page, context }) => {
+  const second = await context.newPage()
+  await second.goto('http://127.0.0.1:5173/e2e/harness/storage.html')
+  await second.waitForFunction(() => window.storageHarnessReady)
+  const create = (p: typeof page): Promise<string> => p.evaluate(async () => {
+    const { createIndexedDbStorage, identity } = window.storageHarness
+    const storage = createIndexedDbStorage({ name: 'identity-two-tabs' })
+    await storage.start()
+    try {
+      return (await identity.createIdentity(storage)).id
+    } catch (err) {
+      return (err as Error).name
+    } finally {
+      await storage.stop()
+    }
+  })
+  const outcomes = await Promise.all([create(page), create(second)])
+  expect(outcomes.filter((o) => o === 'IdentityExistsError')).toHaveLength(1)
+  const stored = await second.evaluate(async () => {
+    const { createIndexedDbStorage, identity } = window.storageHarness
+    const storage = createIndexedDbStorage({ name: 'identity-two-tabs' })
+    await storage.start()
+    const id = (await identity.loadIdentity(storage))?.id
+    await storage.stop()
+    return id
+  })
+  expect(outcomes).toContain(stored)
+})

@@ -50,6 +50,14 @@ describe('identity', () => {
     await expect(createIdentity(storage)).rejects.toMatchObject({ name: 'IdentityExistsError' })
   })
 
+  it('lets only one of two concurrent creations through', async () => {
+    const storage = await started(createMemoryStorage())
+    const outcomes = await Promise.allSettled([createIdentity(storage), createIdentity(storage)])
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected'])
+    const winner = outcomes.find((o) => o.status === 'fulfilled')
+    expect((await loadIdentity(storage))?.id).toBe(winner?.status === 'fulfilled' ? winner.value.id : undefined)
+  })
+
   it('persists in IndexedDB: a reopened database gives the same identity, still signing', async () => {
     const first = await started(createIndexedDbStorage({ name: 'identity-persist' }))
     expect(await loadIdentity(first)).toBeUndefined()

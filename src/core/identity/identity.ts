@@ -38,6 +38,22 @@ async function identityOf (stored: StoredIdentity): Promise<Identity> {
   }
 }
 
+const pendingByStore = new WeakMap<MetaStore, Promise<unknown>>()
+
+/**
+ * Creating and importing check and then write the stored identity. Run them one at a time, across
+ * tabs through Web Locks where the platform has them (two tabs on one origin share the store),
+ * else within this page: otherwise two tabs creating at once would each sign as a key that only
+ * one of them keeps.
+ */
+async function exclusively<T> (meta: MetaStore, task: () => Promise<T>): Promise<T> {
+  const locks = (globalThis.navigator as Navigator | undefined)?.locks
+  if (locks != null) return await locks.request('peer-rooms/identity', task)
+  const run = (pendingByStore.get(meta) ?? Promise.resolve()).then(task, task)
+  pendingByStore.set(meta, run.catch(() => undefined))
+  return await run
+}
+
 async function storeSeed (meta: MetaStore, seed: Uint8Array, init: IdentityInit): Promise<Identity> {
   const stored = await sealSeed(seed, init.signing ?? SigningBackend.Auto)
   seed.fill(0)
@@ -45,10 +61,12 @@ async function storeSeed (meta: MetaStore, seed: Uint8Array, init: IdentityInit)
   return await identityOf(stored)
 }
 
-/** Generates a new identity and persists it. Refuses (IdentityExistsError) to overwrite a stored one. */
+/** Generates a new identity and persists it. Refuses (IdentityExistsError) to overwrite a stored one, also one another tab stores at the same moment. */
 export async function createIdentity (components: IdentityComponents, init: IdentityInit = {}): Promise<Identity> {
-  if (await readStoredIdentity(components.meta) !== undefined) throw new IdentityExistsError()
-  return await storeSeed(components.meta, randomSeed(), init)
+  return await exclusively(components.meta, async () => {
+    if (await readStoredIdentity(components.meta) !== undefined) throw new IdentityExistsError()
+    return await storeSeed(components.meta, randomSeed(), init)
+  })
 }
 
 /** The stored identity, or undefined before one is created. */
@@ -64,5 +82,5 @@ export async function loadIdentity (components: IdentityComponents): Promise<Ide
  */
 export async function importIdentity (components: IdentityComponents, backup: string, passphrase: string, init: IdentityInit = {}): Promise<Identity> {
   const { seed } = await decryptBackup(backup, passphrase)
-  return await storeSeed(components.meta, seed, init)
+  return await exclusively(components.meta, () => storeSeed(components.meta, seed, init))
 }
