@@ -4,7 +4,7 @@ import type { AuthorId, ChannelId, EntryHash, RoomId } from '../types.ts'
 import { can, mayAppend } from './acl-queries.ts'
 import type { RoleDefinition } from './capabilities.ts'
 import { type DagNode, compareNodes } from './dag.ts'
-import type { AuthorityEntry, Frontier, Policy, SignedAuthorityEntry } from './entry.ts'
+import { type AuthorityEntry, type Frontier, type Policy, PREV_MAX, type SignedAuthorityEntry } from './entry.ts'
 import { Replay } from './replay.ts'
 import { type BanState, type Rejection, encodeAclState } from './state.ts'
 import { standingOf } from './standing.ts'
@@ -159,9 +159,19 @@ export class AuthorityLog implements AclView {
     return [...this.known.values()]
   }
 
-  /** Parents and lamport for a new entry; pass the room's lamport clock if feeds have seen more. */
+  /**
+   * Parents and lamport for a new entry; pass the room's lamport clock if feeds have seen more.
+   * At most PREV_MAX heads, accepted ones first and then the latest, so a flood of refused
+   * concurrent entries cannot make our own entries unbuildable; the heads left out stay heads.
+   */
   buildContext (seenLamport = 0): BuildContext {
-    return { room: this.room, prev: [...this.heads].map((n) => n.entry.hash).sort(), lamport: Math.max(this.topLamport, seenLamport) + 1 }
+    const refused = this.replay.state.rejected
+    const prev = [...this.heads]
+      .sort((a, b) => Number(refused.has(a.entry.hash)) - Number(refused.has(b.entry.hash)) || compareNodes(b, a))
+      .slice(0, PREV_MAX)
+      .map((n) => n.entry.hash)
+      .sort()
+    return { room: this.room, prev, lamport: Math.max(this.topLamport, seenLamport) + 1 }
   }
 
   mayAppend (author: AuthorId, channel: ChannelId, seq: number): Validated<true> {
