@@ -161,16 +161,24 @@ export class AuthorityLog implements AclView {
 
   /**
    * Parents and lamport for a new entry; pass the room's lamport clock if feeds have seen more.
-   * At most PREV_MAX heads, accepted ones first and then the latest, so a flood of refused
-   * concurrent entries cannot make our own entries unbuildable; the heads left out stay heads.
+   * Parents are the latest accepted entries: a refused head is replaced by its nearest accepted
+   * ancestors, because peers may not keep refused entries and our entry must not wait on them.
+   * At most PREV_MAX, the latest first, so a flood of concurrent entries cannot block building.
    */
   buildContext (seenLamport = 0): BuildContext {
     const refused = this.replay.state.rejected
-    const prev = [...this.heads]
-      .sort((a, b) => Number(refused.has(a.entry.hash)) - Number(refused.has(b.entry.hash)) || compareNodes(b, a))
-      .slice(0, PREV_MAX)
-      .map((n) => n.entry.hash)
-      .sort()
+    const accepted = new Set<DagNode>()
+    const seen = new Set<DagNode>()
+    const stack = [...this.heads]
+    while (stack.length > 0) {
+      const n = stack.pop()!
+      if (seen.has(n)) continue
+      seen.add(n)
+      if (refused.has(n.entry.hash)) stack.push(...n.parents)
+      else accepted.add(n)
+    }
+    for (const n of accepted) for (const p of n.parents) accepted.delete(p)
+    const prev = [...accepted].sort((a, b) => compareNodes(b, a)).slice(0, PREV_MAX).map((n) => n.entry.hash).sort()
     return { room: this.room, prev, lamport: Math.max(this.topLamport, seenLamport) + 1 }
   }
 
