@@ -6,9 +6,12 @@ import { chromiumLaunchOptions } from './support/chromium.ts'
 import { startRelay, type RelayProcess } from './support/relay.ts'
 import { fakeCameraFlag, qrCodeVideo } from './support/qr-video.ts'
 
-const APP = 'http://127.0.0.1:4173/'
-const SHOTS = join(import.meta.dirname, '..', 'test-results', 'app-screens')
+/** The production build under `vite preview`; APP_URL points a local run at a build of its own. */
+const APP = process.env.APP_URL ?? 'http://127.0.0.1:4173/'
+const SHOTS = join(import.meta.dirname, '..', 'e2e-artifacts', 'app')
 const PEER_TIMEOUT = { timeout: 60_000 }
+/** Profiles (names) reach a newcomer on the client's presence rounds, slower than messages. */
+const PROFILE_TIMEOUT = { timeout: 150_000 }
 
 /**
  * The app as users get it (the production build served by `vite preview`) against the real relay
@@ -131,6 +134,8 @@ test.describe('the app, two users and a QR scanner, over the real relay', () => 
       await bob.getByRole('button', { name: 'React with 👍' }).click()
       await expect(message(alice, 'Welcome to the book club').getByRole('button', { name: /^👍 1/ })).toBeVisible(PEER_TIMEOUT)
 
+      // Suggestions list members by their profile names, which arrive by gossip after the join.
+      await expect(bob.getByRole('button', { name: /^Alice, / })).toBeVisible(PROFILE_TIMEOUT)
       await composer(bob).fill('thanks @Al')
       await bob.getByRole('option', { name: /@Alice/ }).click()
       await composer(bob).press('Enter')
