@@ -104,6 +104,12 @@ describe('authority replay: feeds through mayAppend', () => {
     expect(r.log.mayAppend(alice.id, asChannelId(r.genesis.hash), 1)).toMatchObject({ ok: false, reason: 'unauthorized' })
     await r.act(owner, 'channelArchive', { channel: random, archived: false })
     expect(r.log.mayAppend(bob.id, random, 1).ok).toBe(true)
+    const third = asChannelId((await r.act(owner, 'channelCreate', { name: 'third' })).hash)
+    await r.act(owner, 'channelMove', { channel: third, position: 0 })
+    const noop = await r.act(owner, 'channelMove', { channel: r.general, position: 1 })
+    await r.act(owner, 'channelMove', { channel: r.general, position: 99 })
+    expect(r.log.channels().map((c) => [c.id, c.position])).toEqual([[third, 0], [random, 1], [r.general, 2]])
+    expect(reasonOf(r.log, noop.hash)).toBe('duplicate')
   })
 
   it('mutes through a role without CAN_POST, keeping entries up to the grant frontier', async () => {

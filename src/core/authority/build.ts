@@ -71,6 +71,9 @@ export const buildEntry = {
   /** Archive with `frontier` (author hex -> highest seq stored) so history stays valid; unarchive with archived false. */
   channelArchive: (init: BuildInit, f: { channel: ChannelId, archived: boolean, frontier?: Frontier }) =>
     signAuthorityEntry(init, { action: 'channel-archive', channel: f.channel, archived: f.archived, frontier: f.frontier ?? {} }),
+  /** Moves a channel to `position` in the display order (clamped to the end); the others shift. */
+  channelMove: (init: BuildInit, f: { channel: ChannelId, position: number }) =>
+    signAuthorityEntry(init, { action: 'channel-move', ...f }),
   inviteCreate: (init: BuildInit, f: { secret: Uint8Array, role: string, expiresAt?: number | null, maxUses?: number | null }) =>
     signAuthorityEntry(init, { action: 'invite-create', invite: inviteKeyOf(f.secret), role: f.role, expiresAt: f.expiresAt ?? null, maxUses: f.maxUses ?? null }),
   inviteRevoke: (init: BuildInit, f: { invite: AuthorId }) =>

@@ -28,6 +28,7 @@ export const Action = {
   CHANNEL_CREATE: 'channel-create',
   CHANNEL_RENAME: 'channel-rename',
   CHANNEL_ARCHIVE: 'channel-archive',
+  CHANNEL_MOVE: 'channel-move',
   INVITE_CREATE: 'invite-create',
   INVITE_REVOKE: 'invite-revoke',
   JOIN: 'join',
@@ -57,6 +58,7 @@ export type ActionBody =
   | { readonly action: 'channel-create', readonly name: string, readonly topic: string }
   | { readonly action: 'channel-rename', readonly channel: ChannelId, readonly name: string, readonly topic: string }
   | { readonly action: 'channel-archive', readonly channel: ChannelId, readonly archived: boolean, readonly frontier: Frontier }
+  | { readonly action: 'channel-move', readonly channel: ChannelId, readonly position: number }
   | { readonly action: 'invite-create', readonly invite: AuthorId, readonly role: string, readonly expiresAt: number | null, readonly maxUses: number | null }
   | { readonly action: 'invite-revoke', readonly invite: AuthorId }
   | { readonly action: 'join', readonly invite: AuthorId | null, readonly inviteSig: Uint8Array | null }
@@ -142,6 +144,7 @@ const ACTION_FIELDS: Readonly<Record<Action, readonly FieldRule[]>> = {
   'channel-create': [nameRule, topicRule],
   'channel-rename': [channelRule, nameRule, topicRule],
   'channel-archive': [channelRule, ['archived', (v) => typeof v === 'boolean', 'is not a boolean'], ['frontier', (v) => isFrontier(v, isAuthorKey), 'is not a map of author hex to seq']],
+  'channel-move': [channelRule, ['position', (v) => isCount(v, 0), 'is not a non-negative integer']],
   'invite-create': [['invite', isKey, 'is not a 32-byte key'], roleRule, ['expiresAt', (v) => v === null || isCount(v, 0), 'is neither null nor a time'],
     ['maxUses', (v) => v === null || isCount(v, 1), 'is neither null nor a positive integer']],
   'invite-revoke': [['invite', isKey, 'is not a 32-byte key']],

@@ -30,8 +30,8 @@ export interface ChannelState {
   archived: boolean
   /** While archived: each author's entries at or below this seq stay valid. */
   archiveFrontier: Frontier
-  /** Creation order, 0 first (genesis channels in their listed order). */
-  readonly position: number
+  /** Display order, 0 first: creation order (genesis channels as listed) until CHANNEL_MOVE. */
+  position: number
   /** Pinned feed entries, in the order they were pinned. */
   pins: EntryHash[]
 }

@@ -67,6 +67,11 @@ export const TRANSFORMS: { readonly [A in Action]: Transform<A> } = {
     channel.archived = e.archived
     channel.archiveFrontier = e.archived ? e.frontier : {}
   },
+  'channel-move': (state, e) => {
+    const order = [...state.channels.values()].sort((a, b) => a.position - b.position).filter((c) => c.id !== e.channel)
+    order.splice(Math.min(e.position, order.length), 0, state.channels.get(e.channel)!)
+    order.forEach((c, i) => { c.position = i })
+  },
   'invite-create': (state, e) => {
     state.invites.set(e.invite, { key: e.invite, role: e.role, expiresAt: e.expiresAt, maxUses: e.maxUses, uses: 0, revoked: false, createdBy: e.signer, entry: e.hash })
   },

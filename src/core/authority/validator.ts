@@ -87,6 +87,12 @@ const RULES: { readonly [A in Exclude<Action, 'genesis'>]: Rule<A> } = {
     if (channel.archived === e.archived) return reject(RejectReason.Duplicate, `channel is already ${e.archived ? 'archived' : 'active'}`)
     return needs(signer, Capability.CAN_MANAGE_CHANNELS, 'manage channels') ?? accept(true)
   },
+  'channel-move': (state, e, signer) => {
+    const channel = state.channels.get(e.channel)
+    if (channel == null) return unauthorized(`no channel ${e.channel}`)
+    if (channel.position === Math.min(e.position, state.channels.size - 1)) return reject(RejectReason.Duplicate, `channel is already at ${channel.position}`)
+    return needs(signer, Capability.CAN_MANAGE_CHANNELS, 'manage channels') ?? accept(true)
+  },
   'invite-create': (state, e, signer) => {
     if (state.invites.has(e.invite)) return reject(RejectReason.Duplicate, 'invite key already used')
     return needs(signer, Capability.CAN_INVITE, 'invite') ?? mayConfer(state, signer, e.role) ?? accept(true)
