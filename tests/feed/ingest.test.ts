@@ -38,6 +38,18 @@ describe('feed ingest', () => {
     expect(result.accepted[0]!.receivedAt).toBe(42)
   })
 
+  it('chain-checks concurrent calls on one feed in call order, whichever verifies first', async () => {
+    const { ingest } = await setup()
+    const entries = await chain(author(0), 40)
+    const [first, second, third] = await Promise.all([
+      ingest.ingest(entries.slice(0, 30).map((e) => e.envelope)),
+      ingest.ingest(entries.slice(30, 35).map((e) => e.envelope)),
+      ingest.ingest(entries.slice(35).map((e) => e.envelope))
+    ])
+    expect([first.accepted.length, second.accepted.length, third.accepted.length]).toEqual([30, 5, 5])
+    expect(ingest.pendingCount).toBe(0)
+  })
+
   it('reports duplicates, in the batch and already stored', async () => {
     const { ingest } = await setup()
     const [e1] = await chain(author(0), 1)

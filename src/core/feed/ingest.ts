@@ -77,16 +77,28 @@ interface Candidate { readonly parsed: ParsedEntry, readonly fromPending: boolea
 
 /**
  * The one validation path for feed entries from peers. Order: decode and field checks, ACL, then
- * signatures (concurrently, cached by hash), then, one batch at a time, the hash chains in seq
- * order per author (entries earlier in the same batch count as predecessors), forks and the
- * pending buffer, and a single write.
+ * signatures (concurrently, cached by hash), then the hash chains in seq order per author (entries
+ * earlier in the same batch count as predecessors), forks and the pending buffer, and a single
+ * write. Calls touching the same feed chain-check in the order they were made; calls on other
+ * feeds do not wait for them.
  */
 export function createFeedIngest (components: FeedIngestComponents, init: FeedIngestInit): FeedIngest {
   const { storage, acl } = components
   const now = init.now ?? Date.now
   const pending = createPendingBuffer(init.pendingLimit ?? 5_000)
   const listeners: { [K in keyof FeedIngestEvents]: Set<(detail: FeedIngestEvents[K]) => void> } = { accepted: new Set(), forks: new Set() }
-  let tail: Promise<unknown> = Promise.resolve()
+  /** Per feed (channel/author), when the last call that touches it is done: calls on one feed chain-check in call order, other feeds go on in parallel. */
+  const feedTails = new Map<string, Promise<void>>()
+
+  /** Takes the next turn on each feed, at call time, so verifying can overlap while the order stays the order of the calls. */
+  function reserve (feeds: ReadonlySet<string>): { ready: Promise<unknown>, release: () => void } {
+    const before = [...feeds].map((f) => feedTails.get(f)).filter((p) => p != null)
+    let release = (): void => {}
+    const done = new Promise<void>((resolve) => { release = resolve })
+    for (const f of feeds) feedTails.set(f, done)
+    void done.then(() => { for (const f of feeds) if (feedTails.get(f) === done) feedTails.delete(f) })
+    return { ready: Promise.all(before), release }
+  }
 
   const emit = <K extends keyof FeedIngestEvents>(type: K, detail: FeedIngestEvents[K]): void => {
     for (const listener of listeners[type]) {
@@ -106,7 +118,7 @@ export function createFeedIngest (components: FeedIngestComponents, init: FeedIn
   async function chainAndStore (fresh: readonly ParsedEntry[], result: MutableResult): Promise<void> {
     const groups = new Map<string, Candidate[]>()
     for (const parsed of fresh) {
-      const key = `${parsed.entry.channel}/${parsed.entry.author}`
+      const key = feedKeyOf(parsed)
       let group = groups.get(key)
       if (group == null) {
         group = pending.take(parsed.entry.channel, parsed.entry.author).map((p) => ({ parsed: p, fromPending: true }))
@@ -184,16 +196,20 @@ export function createFeedIngest (components: FeedIngestComponents, init: FeedIn
       if (!allowed.ok) { result.rejected.push(rejection(allowed.reason, allowed.detail, parsed.value)); continue }
       candidates.push(parsed.value)
     }
-    const verdicts = await Promise.all(candidates.map(verifyEntrySignature))
-    const signed = candidates.filter((parsed, i) => {
-      if (verdicts[i] === true) return true
-      result.rejected.push(rejection(RejectReason.BadSignature, 'signature does not verify', parsed))
-      return false
-    })
-    if (signed.length > 0) {
-      const run = tail.then(() => chainAndStore(signed, result))
-      tail = run.catch(() => undefined)
-      await run
+    if (candidates.length > 0) {
+      const turn = reserve(new Set(candidates.map(feedKeyOf)))
+      try {
+        const verdicts = await Promise.all(candidates.map(verifyEntrySignature))
+        const signed = candidates.filter((parsed, i) => {
+          if (verdicts[i] === true) return true
+          result.rejected.push(rejection(RejectReason.BadSignature, 'signature does not verify', parsed))
+          return false
+        })
+        await turn.ready
+        if (signed.length > 0) await chainAndStore(signed, result)
+      } finally {
+        turn.release()
+      }
     }
     if (result.accepted.length > 0) emit('accepted', result.accepted)
     if (result.forks.length > 0) emit('forks', result.forks)
@@ -232,6 +248,8 @@ interface MutableResult {
   duplicates: EntryHash[]
   forks: ForkProof[]
 }
+
+const feedKeyOf = (parsed: ParsedEntry): string => `${parsed.entry.channel}/${parsed.entry.author}`
 
 function storedOf (parsed: ParsedEntry, receivedAt: number): StoredFeedEntry {
   const { room, channel, author, seq, lamport } = parsed.entry
