@@ -14,6 +14,7 @@ import { createIndexedDbStorage } from '../../src/storage/indexeddb.ts'
 
 const DB = 'peer-rooms-harness'
 let client: ReturnType<typeof createPeerClient> | undefined
+const arrivals: Array<{ text: string, at: number }> = []
 const storage = createIndexedDbStorage({ name: DB })
 
 function started (): ReturnType<typeof createPeerClient> {
@@ -90,6 +91,39 @@ const peer = {
     await started().node()!.publish(roomTopics(asRoomId(room)).feed, encodeCanonical({ entry: appended.envelope.entry, payload: appended.envelope.payload }))
     return appended.stored.hash
   },
+  /** Resolves with Date.now() once the channel holds at least `n` messages (woken by timeline events, no polling). */
+  async waitForTotal (room: string, n: number, channel = 'general'): Promise<number> {
+    const c = started()
+    for (;;) {
+      const r = c.room(asRoomId(room))
+      const id = r?.snapshot().channels.find((ch) => ch.name === channel)?.id
+      if (r != null && id != null && (await r.timeline(id, { offset: 0, limit: 0 })).total >= n) return Date.now()
+      await new Promise<void>((resolve) => {
+        const offs = [c.events.on('timeline', () => { done() }), c.events.on('room', () => { done() })]
+        function done (): void { for (const off of offs) off(); resolve() }
+      })
+    }
+  },
+  /** From now on, records when each message from someone else is stored and readable here (for latency figures). */
+  recordArrivals (room: string, channel = 'general'): void {
+    const c = started()
+    const seen = new Set<string>()
+    const me = c.identity()?.id
+    c.events.on('timeline', (e) => {
+      if (e.room !== room) return
+      const at = Date.now()
+      const r = roomOf(room)
+      const id = channelNamed(room, channel)
+      void r.timeline(id, { offset: 0, limit: 0 }).then(async (w) => r.timeline(id, { offset: Math.max(0, w.total - 20), limit: 20 })).then((w) => {
+        for (const m of w.messages) {
+          if (seen.has(m.hash) || m.author === me) continue
+          seen.add(m.hash)
+          arrivals.push({ text: m.text ?? '', at })
+        }
+      })
+    })
+  },
+  arrivals: () => arrivals,
   rejected: (room: string) => roomOf(room).snapshot().rejected.map((r) => ({ author: r.author, reason: r.reason })),
   peers: (room: string) => roomOf(room).peers(),
   sync: (room: string) => roomOf(room).sync(),

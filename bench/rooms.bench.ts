@@ -1,0 +1,91 @@
+import { test, type Browser, type Page } from '@playwright/test'
+import { median, percentile, recordMetrics } from './support/record.ts'
+import { startRelay, type RelayProcess } from '../e2e/support/relay.ts'
+
+const HARNESS = `${process.env.HARNESS_ORIGIN ?? 'http://127.0.0.1:5173'}/e2e/harness/client.html`
+const SYNC_MESSAGES = 10_000
+const JOIN_HISTORY = 50
+const JOINERS = 3
+const GOSSIP_PAGES = 10
+const GOSSIP_PER_PAGE = 5
+
+async function openUser (browser: Browser, relay: RelayProcess, name: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage()
+  await page.goto(HARNESS)
+  await page.waitForFunction(() => window.peerReady)
+  await page.evaluate(async (b) => window.peer.start(b), [relay.multiaddr])
+  await page.evaluate(async (n) => window.peer.createIdentity(n), name)
+  return page
+}
+
+/** Opens the link on a page that is already running, and measures until the history is readable. */
+async function joinAndRead (page: Page, link: string, room: string, messages: number): Promise<number> {
+  return page.evaluate(async ([l, r, n]) => {
+    const t0 = Date.now()
+    await window.peer.join(l)
+    return (await window.peer.waitForTotal(r, n)) - t0
+  }, [link, room, messages] as const)
+}
+
+test('rooms: late joiner sync of 10,000 messages, join by link, gossip to stored', async ({ browser }) => {
+  test.setTimeout(900_000)
+  const relay = await startRelay()
+  const pages: Page[] = []
+  try {
+    // sync_10k_ms: one peer holds 10,000 messages, a new peer joins by link and syncs them all.
+    const owner = await openUser(browser, relay, 'owner')
+    pages.push(owner)
+    const big = await owner.evaluate(async () => window.peer.createRoom('big room', 'open'))
+    await owner.evaluate(async ([r, n]) => window.peer.sendMany(r, 'history', n as number), [big, SYNC_MESSAGES] as const)
+    const bigLink = await owner.evaluate((r) => window.peer.shareLink(r), big)
+    const late = await openUser(browser, relay, 'late')
+    pages.push(late)
+    const syncMs = await joinAndRead(late, bigLink, big, SYNC_MESSAGES)
+
+    // join_ms: open a link -> the room's history is visible (median of fresh joiners).
+    const small = await owner.evaluate(async () => window.peer.createRoom('small room', 'open'))
+    await owner.evaluate(async ([r, n]) => window.peer.sendMany(r, 'hello', n as number), [small, JOIN_HISTORY] as const)
+    const smallLink = await owner.evaluate((r) => window.peer.shareLink(r), small)
+    const joinMs: number[] = []
+    for (let i = 0; i < JOINERS; i++) {
+      const joiner = await openUser(browser, relay, `joiner ${i}`)
+      pages.push(joiner)
+      joinMs.push(await joinAndRead(joiner, smallLink, small, JOIN_HISTORY))
+    }
+    await Promise.all(pages.splice(1).map(async (p) => p.context().close()))
+
+    // gossip_stored_p50_ms: send -> validated and stored at every other peer, 10 pages.
+    const chat = await owner.evaluate(async () => window.peer.createRoom('chat room', 'open'))
+    const chatLink = await owner.evaluate((r) => window.peer.shareLink(r), chat)
+    for (let i = 1; i < GOSSIP_PAGES; i++) {
+      const p = await openUser(browser, relay, `peer ${i}`)
+      await p.evaluate(async (l) => window.peer.join(l), chatLink)
+      pages.push(p)
+    }
+    // Warm-up: every page must hold one message from every other before timing starts.
+    await Promise.all(pages.map(async (p, i) => p.evaluate(async ([r, t]) => window.peer.send(r, t as string), [chat, `warm ${i}`] as const)))
+    await Promise.all(pages.map(async (p) => p.evaluate(async ([r, n]) => window.peer.waitForTotal(r, n as number), [chat, GOSSIP_PAGES] as const)))
+    for (const p of pages) await p.evaluate((r) => { window.peer.recordArrivals(r) }, chat)
+    for (let round = 0; round < GOSSIP_PER_PAGE; round++) {
+      await Promise.all(pages.map(async (p, i) => p.evaluate(async ([r, t]) => window.peer.send(r, JSON.stringify({ sent: Date.now(), t })), [chat, `${round}/${i}`] as const)))
+    }
+    const total = GOSSIP_PAGES + GOSSIP_PAGES * GOSSIP_PER_PAGE
+    await Promise.all(pages.map(async (p) => p.evaluate(async ([r, n]) => window.peer.waitForTotal(r, n), [chat, total] as const)))
+    const latencies: number[] = []
+    for (const p of pages) {
+      for (const a of await p.evaluate(() => window.peer.arrivals())) {
+        if (!a.text.startsWith('{')) continue
+        latencies.push(a.at - (JSON.parse(a.text) as { sent: number }).sent)
+      }
+    }
+    recordMetrics('rooms', {
+      sync_10k_ms: { value: syncMs, unit: 'ms' },
+      join_ms: { value: median(joinMs), unit: `ms (median of ${JOINERS}, ${JOIN_HISTORY} messages)` },
+      gossip_stored_p50_ms: { value: percentile(latencies, 50), unit: `ms (${GOSSIP_PAGES} pages)` },
+      gossip_stored_p99_ms: { value: percentile(latencies, 99), unit: `ms (${GOSSIP_PAGES} pages)` }
+    })
+  } finally {
+    await Promise.all(pages.map(async (p) => p.context().close()))
+    await relay.stop()
+  }
+})
