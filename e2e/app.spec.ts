@@ -79,6 +79,12 @@ test.describe('the app, two users and a QR scanner, over the real relay', () => 
     await expect(composer(alice)).toBeEnabled()
     await send(alice, 'Welcome to the **club**', 'Welcome to the club')
     await expect(message(alice, 'Welcome to the club').locator('strong')).toHaveText('club')
+    // Markup in a message is text, and unsafe links are dropped: html:false, then DOMPurify.
+    await send(alice, 'look <img src=x onerror="document.title=1"> [here](javascript:alert(1)) and https://example.org', 'look <img src=x')
+    const unsafe = message(alice, 'look <img src=x')
+    await expect(unsafe.locator('img')).toHaveCount(0)
+    await expect(unsafe.locator('a[href^="javascript"]')).toHaveCount(0)
+    await expect(unsafe.getByRole('link', { name: 'https://example.org' })).toHaveAttribute('rel', /noopener/)
 
     // Invite by link: Bob opens it.
     await alice.getByRole('button', { name: 'Invite people' }).click()
@@ -179,5 +185,31 @@ test.describe('the app, two users and a QR scanner, over the real relay', () => 
     } finally {
       await cameraBrowser.close()
     }
+  })
+
+  test('an identity exported as a passphrase-encrypted backup is restored in another browser profile', async ({ browser }) => {
+    const { page: first } = await openApp(browser, relay)
+    await onboard(first, 'Dana')
+    const fingerprint = await first.locator('.welcome .fingerprint').textContent()
+    expect(fingerprint).toBeTruthy()
+    await first.getByRole('button', { name: 'Create a room' }).first().click()
+    await first.getByLabel('Room name').fill('Dana’s notes')
+    await first.getByRole('button', { name: 'Create room' }).click()
+    await first.getByRole('button', { name: 'Your profile and backup' }).click()
+    await expect(first.getByRole('dialog', { name: 'Your identity' })).toContainText(fingerprint!)
+    await first.getByLabel('Backup passphrase').fill('correct horse battery')
+    await first.getByRole('button', { name: 'Create backup' }).click()
+    const backup = await first.getByLabel('Backup text').inputValue()
+    expect(backup.length).toBeGreaterThan(40)
+
+    const { page: second } = await openApp(browser, relay)
+    await second.getByRole('button', { name: 'Restore a backup' }).click()
+    await second.getByLabel('…or paste the backup').fill(backup)
+    await second.getByLabel('Passphrase').fill('wrong passphrase')
+    await second.getByRole('button', { name: 'Restore identity' }).click()
+    await expect(second.getByRole('alert')).toBeVisible()
+    await second.getByLabel('Passphrase').fill('correct horse battery')
+    await second.getByRole('button', { name: 'Restore identity' }).click()
+    await expect(second.locator('.welcome .fingerprint')).toHaveText(fingerprint!)
   })
 })
