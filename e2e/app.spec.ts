@@ -180,8 +180,15 @@ test.describe('the app, two users and a QR scanner, over the real relay', () => 
       await shot(alice, '5-connectivity')
       await alice.getByRole('button', { name: 'Close' }).click()
 
+      // Phone width: one column; the member list is an overlay its header toggle closes.
       await bob.setViewportSize({ width: 390, height: 800 })
+      await bob.getByRole('button', { name: 'Member list' }).click()
+      await expect(bob.getByRole('complementary', { name: 'Members' })).toHaveCount(0)
+      await expect(composer(bob)).toBeVisible()
       await shot(bob, '6-phone')
+      await bob.getByRole('button', { name: 'Show channels' }).click()
+      await expect(bob.getByRole('navigation', { name: 'Channels' })).toBeVisible()
+      await shot(bob, '7-phone-channels')
     } finally {
       await cameraBrowser.close()
     }
