@@ -1,5 +1,5 @@
-// Test-only page for bench/ingest.bench.ts: builds a channel's worth of signed entries, then times
-// the real ingest pipeline into real IndexedDB against bare WebCrypto verification of the same entries.
+// Test-only page for bench/ingest.bench.ts and e2e/harness/ingest.spec.ts: times the real ingest
+// into real IndexedDB against bare WebCrypto verification, and runs the feed vectors in Chromium.
 import type { AclView } from '../../src/core/acl-view.ts'
 import { type AppendedEntry, appendEntry } from '../../src/core/feed/append.ts'
 import { signedBytesOf } from '../../src/core/feed/entry.ts'
@@ -8,10 +8,11 @@ import { encodeCanonical } from '../../src/core/codec/canonical.ts'
 import { hashOf, rawCidOf } from '../../src/core/codec/hash.ts'
 import { type Signer, authorIdOf } from '../../src/core/identity/ed25519.ts'
 import { encodeChatPayload } from '../../src/core/messages/payloads.ts'
-import { accept } from '../../src/core/result.ts'
+import { RejectReason, accept, reject } from '../../src/core/result.ts'
 import type { StoredFeedEntry } from '../../src/core/storage.ts'
 import { asChannelId, asRoomId } from '../../src/core/types.ts'
 import { createIndexedDbStorage } from '../../src/storage/indexeddb.ts'
+import vectors from '../../tests/fixtures/feed.vectors.json' with { type: 'json' }
 
 const room = asRoomId(rawCidOf(new TextEncoder().encode('bench room')).toString())
 const channel = asChannelId(hashOf(encodeCanonical({ bench: 'general' })))
@@ -90,7 +91,33 @@ async function ingestPerSecond (batchSize: number, inFlight: number): Promise<{ 
   return { perSecond: entries.length / seconds, stored }
 }
 
-const harness = { build, rawVerifyPerSecond, ingestPerSecond }
+/** Runs tests/fixtures/feed.vectors.json through the ingest on IndexedDB and WebCrypto; lists the cases whose outcome differs. */
+async function runVectors (): Promise<{ ran: number, mismatches: string[] }> {
+  const bytesOf = (hex: string): Uint8Array => Uint8Array.from(hex.match(/../g) ?? [], (h) => parseInt(h, 16))
+  const envelopeOf = (e: { entry: string, payload: string | null }) => ({ entry: bytesOf(e.entry), payload: e.payload == null ? null : bytesOf(e.payload) })
+  const mismatches: string[] = []
+  for (const v of vectors.cases) {
+    const bans = (v as { bans?: Record<string, Record<string, number>> }).bans ?? {}
+    const acl: AclView = {
+      complete: true,
+      mayAppend: (author, ch, seq) => seq > (bans[author]?.[ch] ?? Infinity) ? reject(RejectReason.Banned, 'banned') : accept(true),
+      can: () => true
+    }
+    const storage = createIndexedDbStorage({ name: `ingest-vectors-${Date.now()}-${mismatches.length}-${v.name}` })
+    await storage.start()
+    const ingest = createFeedIngest({ storage, acl }, { room: asRoomId(vectors.room) })
+    await ingest.ingest(v.before.map(envelopeOf))
+    const r = await ingest.ingest([envelopeOf(v.envelope)])
+    const outcome = r.accepted.length > 0
+      ? { outcome: 'accepted' }
+      : r.rejected.length > 0 ? { outcome: 'rejected', reason: r.rejected[0]!.reason } : r.pending.length > 0 ? { outcome: 'pending' } : r.forks.length > 0 ? { outcome: 'fork' } : { outcome: 'duplicate' }
+    if (JSON.stringify(outcome) !== JSON.stringify(v.expect)) mismatches.push(`${v.name}: got ${JSON.stringify(outcome)}`)
+    await storage.stop()
+  }
+  return { ran: vectors.cases.length, mismatches }
+}
+
+const harness = { build, rawVerifyPerSecond, ingestPerSecond, runVectors }
 declare global { interface Window { ingestHarness: typeof harness, ingestHarnessReady: boolean } }
 window.ingestHarness = harness
 window.ingestHarnessReady = true
