@@ -166,4 +166,19 @@ test.describe('browser peers over the real relay', () => {
     await expect.poll(async () => (await carol.evaluate(async (k) => window.net.findProviders(k), room)).map((p) => p.peerId)).toContain(aliceId)
     expect(await carol.evaluate(async (id) => window.net.dial(id), aliceId)).toMatchObject({ peerId: aliceId, transport: 'webrtc' })
   })
+
+  test('a tab that has spent its RTCPeerConnection budget stops opening WebRTC connections and falls back to the relay', async ({ browser }) => {
+    const relay = await startRelay()
+    relays.push(relay)
+    const alice = await openPeer(browser, [relay.multiaddr])
+    const carol = await openPeer(browser, [relay.multiaddr])
+    const bob = await openPeer(browser, [relay.multiaddr], { rtcConnectionBudget: 1 })
+    await reachableVia(alice, [relay])
+    await reachableVia(carol, [relay])
+    expect(await bob.evaluate(async (id) => window.net.dial(id), await peerIdOf(alice))).toMatchObject({ transport: 'webrtc' })
+    expect(await bob.evaluate(async (id) => window.net.dial(id), await peerIdOf(carol))).toMatchObject({ kind: 'relayed' })
+    expect(await bob.evaluate(() => window.net.status().rtcConnectionsUsed)).toBe(1)
+    // incoming offers are refused too: carol cannot open WebRTC to bob
+    await expect(carol.evaluate(async (id) => window.net.dial(id), await peerIdOf(bob))).resolves.toMatchObject({ kind: 'relayed' })
+  })
 })

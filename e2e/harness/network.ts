@@ -21,10 +21,10 @@ function started (): PeerNode {
 
 const net = {
   /** Starts this page's peer against the given relays (loopback profile). */
-  async start (bootstrap: string[]): Promise<string> {
+  async start (bootstrap: string[], options: { rtcConnectionBudget?: number } = {}): Promise<string> {
     const storage = createMemoryStorage()
     await storage.start()
-    node = await createPeerNode({ meta: storage.meta }, { bootstrap, profile: NetworkProfile.Loopback })
+    node = await createPeerNode({ meta: storage.meta }, { bootstrap, profile: NetworkProfile.Loopback, ...options })
     await node.start()
     return node.peerId
   },

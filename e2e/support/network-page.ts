@@ -14,10 +14,10 @@ export async function harnessContext (browser: Browser): Promise<BrowserContext>
 }
 
 /** Opens the network harness in its own context and starts its peer against `bootstrap`. */
-export async function openPeer (browser: Browser, bootstrap: string[]): Promise<Page> {
+export async function openPeer (browser: Browser, bootstrap: string[], options: { rtcConnectionBudget?: number } = {}): Promise<Page> {
   const page = await (await harnessContext(browser)).newPage()
   await page.goto(NETWORK_HARNESS)
   await page.waitForFunction(() => window.netReady)
-  await page.evaluate(async (b) => window.net.start(b), bootstrap)
+  await page.evaluate(async ([b, o]) => window.net.start(b, o), [bootstrap, options] as const)
   return page
 }

@@ -149,6 +149,10 @@ class LibP2pPeerNode implements PeerNode {
   private readonly provided = new Map<string, CID>()
   private reprovideTimer: ReturnType<typeof setInterval> | undefined
   private userRecord: UserRecord | undefined
+  /** Whether we had any address at the last self update. */
+  private reachable = false
+  /** Ids of bootstrap connections on which we already re-announced. */
+  private readonly announcedOn = new Set<string>()
   private readonly backoff: BackoffInit
 
   constructor (
@@ -169,12 +173,13 @@ class LibP2pPeerNode implements PeerNode {
     if (this.started) return
     this.started = true
     this.settledFirstRound = false
+    this.reachable = false
     this.stopController = new AbortController()
     const events = this.libp2p
     events.addEventListener('connection:open', this.onConnectionOpen)
     events.addEventListener('connection:close', this.onConnectionClose)
     events.addEventListener('peer:identify', this.onIdentify)
-    events.addEventListener('self:peer:update', this.emitStatus)
+    events.addEventListener('self:peer:update', this.onSelfUpdate)
     this.libp2p.services.pubsub.addEventListener('gossipsub:message', this.onGossip)
     if (typeof window !== 'undefined') {
       window.addEventListener('online', this.onOnline)
@@ -202,7 +207,7 @@ class LibP2pPeerNode implements PeerNode {
     events.removeEventListener('connection:open', this.onConnectionOpen)
     events.removeEventListener('connection:close', this.onConnectionClose)
     events.removeEventListener('peer:identify', this.onIdentify)
-    events.removeEventListener('self:peer:update', this.emitStatus)
+    events.removeEventListener('self:peer:update', this.onSelfUpdate)
     this.libp2p.services.pubsub.removeEventListener('gossipsub:message', this.onGossip)
     if (typeof window !== 'undefined') {
       window.removeEventListener('online', this.onOnline)
@@ -255,6 +260,7 @@ class LibP2pPeerNode implements PeerNode {
   private readonly onConnectionOpen = (): void => { this.emitStatus() }
 
   private readonly onConnectionClose = (evt: CustomEvent<Connection>): void => {
+    this.announcedOn.delete(evt.detail.id)
     const peer = evt.detail.remotePeer.toString()
     for (const b of this.bootstraps) {
       if (b.peerId === peer && this.libp2p.getConnections(evt.detail.remotePeer).length === 0) this.scheduleBootstrap(b)
@@ -262,11 +268,26 @@ class LibP2pPeerNode implements PeerNode {
     this.emitStatus()
   }
 
-  private readonly onIdentify = (evt: CustomEvent<{ peerId: PeerId, listenAddrs: Multiaddr[], protocols: string[] }>): void => {
-    const { peerId, listenAddrs, protocols } = evt.detail
+  private readonly onIdentify = (evt: CustomEvent<{ peerId: PeerId, listenAddrs: Multiaddr[], protocols: string[], connection: Connection }>): void => {
+    const { peerId, listenAddrs, protocols, connection } = evt.detail
     void this.cache.remember(peerId.toString(), listenAddrs.map((a) => a.toString())).catch((err: unknown) => { this.noteError('peer cache', err) })
-    // a DHT server (re)appeared: our provider records and user record may be missing there
-    if (protocols.includes(DHT_PROTOCOL) && this.bootstraps.some((b) => b.peerId === peerId.toString())) this.reannounce()
+    // a bootstrap DHT server (re)connected: our provider and user records may be missing there
+    // (once per connection: identify-push repeats this event)
+    if (protocols.includes(DHT_PROTOCOL) && this.bootstraps.some((b) => b.peerId === peerId.toString()) && !this.announcedOn.has(connection.id)) {
+      this.announcedOn.add(connection.id)
+      this.reannounce()
+    }
+    this.emitStatus()
+  }
+
+  /**
+   * Relays drop a provider record that comes without addresses, and ours appear only once a relay
+   * reservation is made: when we go from no address to some, announce again.
+   */
+  private readonly onSelfUpdate = (): void => {
+    const reachable = this.libp2p.getMultiaddrs().length > 0
+    if (reachable && !this.reachable) this.reannounce()
+    this.reachable = reachable
     this.emitStatus()
   }
 
@@ -318,7 +339,8 @@ class LibP2pPeerNode implements PeerNode {
   }
 
   private noteError (what: string, err: unknown): void {
-    this.lastError = `${what}: ${err instanceof Error ? err.message : String(err)}`
+    const detail = err instanceof Error ? err.message : typeof Event !== 'undefined' && err instanceof Event ? `${err.type} event` : String(err)
+    this.lastError = `${what}: ${detail}`
   }
 
   async dialPeer (target: string | readonly string[], options: SignalOptions = {}): Promise<ConnectionInfo> {
@@ -332,9 +354,10 @@ class LibP2pPeerNode implements PeerNode {
     if (addrs.length === 0 && peer != null) {
       return connectionInfo(await this.libp2p.dial(peerIdFromString(peer), { signal: this.dialSignal(options.signal) }))
     }
-    const webrtc = this.budget.exhausted ? [] : addrs.filter((a) => a.toString().includes('/webrtc'))
+    const isWebRTC = (a: Multiaddr): boolean => a.toString().includes('/webrtc')
+    const webrtc = this.budget.exhausted ? [] : addrs.filter(isWebRTC)
     let firstError: Error | undefined
-    for (const attempt of [webrtc, addrs.filter((a) => !webrtc.includes(a))]) {
+    for (const attempt of [webrtc, addrs.filter((a) => !isWebRTC(a))]) {
       if (attempt.length === 0) continue
       try {
         return connectionInfo(await this.libp2p.dial(attempt, { signal: this.dialSignal(options.signal) }))
@@ -347,8 +370,10 @@ class LibP2pPeerNode implements PeerNode {
   }
 
   /**
-   * Addresses of a peer: what the peer store knows, plus WebRTC-over-circuit through every
-   * connected peer that runs a relay server (a mutual peer can signal when the bootstrap is gone).
+   * Addresses of a peer: what the peer store knows, plus WebRTC-over-circuit (and, as the fallback,
+   * a plain relayed circuit) through every peer we hold an unlimited connection to: a relay, or a
+   * mutual peer's relay server when the bootstrap node is gone. Peers without a relay server or
+   * without a reservation for the target simply fail that address.
    */
   private async knownAddrs (peer: string): Promise<Multiaddr[]> {
     const id = peerIdFromString(peer)
@@ -358,7 +383,8 @@ class LibP2pPeerNode implements PeerNode {
     } catch { /* not in the peer store */ }
     for (const conn of this.libp2p.getConnections()) {
       if (conn.remotePeer.equals(id) || conn.limits != null) continue
-      known.push(multiaddr(`/p2p/${conn.remotePeer.toString()}/p2p-circuit/webrtc/p2p/${peer}`))
+      const via = `/p2p/${conn.remotePeer.toString()}/p2p-circuit`
+      known.push(multiaddr(`${via}/webrtc/p2p/${peer}`), multiaddr(`${via}/p2p/${peer}`))
     }
     return known.map((a) => (peerOfAddr(a) === peer ? a : a.encapsulate(`/p2p/${peer}`)))
   }
