@@ -13,6 +13,7 @@ import type { StoredFeedEntry } from '../../src/core/storage.ts'
 import { asChannelId, asRoomId } from '../../src/core/types.ts'
 import { createIndexedDbStorage } from '../../src/storage/indexeddb.ts'
 import vectors from '../../tests/fixtures/feed.vectors.json' with { type: 'json' }
+import { outcomeOf } from '../../tests/feed/vector-outcome.ts'
 
 const room = asRoomId(rawCidOf(new TextEncoder().encode('bench room')).toString())
 const channel = asChannelId(hashOf(encodeCanonical({ bench: 'general' })))
@@ -107,10 +108,7 @@ async function runVectors (): Promise<{ ran: number, mismatches: string[] }> {
     await storage.start()
     const ingest = createFeedIngest({ storage, acl }, { room: asRoomId(vectors.room) })
     await ingest.ingest(v.before.map(envelopeOf))
-    const r = await ingest.ingest([envelopeOf(v.envelope)])
-    const outcome = r.accepted.length > 0
-      ? { outcome: 'accepted' }
-      : r.rejected.length > 0 ? { outcome: 'rejected', reason: r.rejected[0]!.reason } : r.pending.length > 0 ? { outcome: 'pending' } : r.forks.length > 0 ? { outcome: 'fork' } : { outcome: 'duplicate' }
+    const outcome = outcomeOf(await ingest.ingest([envelopeOf(v.envelope)]))
     if (JSON.stringify(outcome) !== JSON.stringify(v.expect)) mismatches.push(`${v.name}: got ${JSON.stringify(outcome)}`)
     await storage.stop()
   }

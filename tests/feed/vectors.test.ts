@@ -3,6 +3,7 @@ import vectors from '../fixtures/feed.vectors.json' with { type: 'json' }
 import { createFeedIngest } from '../../src/core/feed/ingest.ts'
 import { type AuthorId, type ChannelId, asRoomId } from '../../src/core/types.ts'
 import { createAclViewTwin, startedMemoryStorage } from './twins.ts'
+import { outcomeOf } from './vector-outcome.ts'
 
 const bytesOf = (hex: string): Uint8Array => Uint8Array.from(Buffer.from(hex, 'hex'))
 const envelopeOf = (e: { entry: string, payload: string | null }) => ({ entry: bytesOf(e.entry), payload: e.payload == null ? null : bytesOf(e.payload) })
@@ -16,12 +17,7 @@ describe('feed protocol vectors (tests/fixtures/feed.vectors.json)', () => {
     const before = await ingest.ingest(v.before.map(envelopeOf))
     expect(before.accepted).toHaveLength(v.before.length)
     const result = await ingest.ingest([envelopeOf(v.envelope)])
-    const outcome = result.accepted.length > 0
-      ? { outcome: 'accepted' }
-      : result.rejected.length > 0
-        ? { outcome: 'rejected', reason: result.rejected[0]!.reason }
-        : result.pending.length > 0 ? { outcome: 'pending' } : result.forks.length > 0 ? { outcome: 'fork' } : { outcome: 'duplicate' }
-    expect(outcome).toEqual(v.expect)
+    expect(outcomeOf(result)).toEqual(v.expect)
     if ('hash' in v) expect(result.accepted[0]?.hash).toBe(v.hash)
   })
 })

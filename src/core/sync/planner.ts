@@ -1,5 +1,5 @@
 import type { AuthorId, ChannelId, EntryHash } from '../types.ts'
-import { type ChannelClock, type FeedRange, missingRanges } from './clock.ts'
+import { type ChannelClock, type FeedRange, mergeClocks, missingRanges } from './clock.ts'
 import type { Hello } from './messages.ts'
 
 /** Whatever the network layer names a peer by (a PeerId string). */
@@ -107,8 +107,7 @@ export function createSyncPlanner (init: SyncPlannerInit = {}): SyncPlanner {
     const channels = new Set([...peers.values()].flatMap((s) => [...s.hello.clocks.keys()]))
     for (const channel of channels) {
       const holders = [...peers].map(([peer, s]) => ({ peer, clock: s.hello.clocks.get(channel) ?? new Map<AuthorId, number>() }))
-      const wanted = new Map<AuthorId, number>()
-      for (const { clock } of holders) for (const [author, seq] of clock) wanted.set(author, Math.max(seq, wanted.get(author) ?? 0))
+      const wanted = mergeClocks(holders.map((h) => h.clock))
       for (const need of missingRanges(channel, local.clocks.get(channel) ?? new Map(), wanted)) {
         const taken = [...inFlight.values()]
           .filter((a): a is RangeAssignment => a.kind === 'range' && a.channel === channel && a.author === need.author)
