@@ -1,5 +1,5 @@
 import type { AclView } from '../core/acl-view.ts'
-import { storedRecordOf } from '../core/feed/entry.ts'
+import * as dagCbor from '@ipld/dag-cbor'
 import { ChatType, decodeChatPayload, isChatType } from '../core/messages/payloads.ts'
 import { type TimelineMessage, foldTimeline } from '../core/messages/timeline.ts'
 import type { MetaStore, FeedStore, StoredFeedEntry } from '../core/storage.ts'
@@ -42,12 +42,22 @@ export interface ChannelView {
   messageOf (entry: StoredFeedEntry): MessageSnapshot | undefined
 }
 
+/** The type of a stored entry. Stored bytes were validated on the way in, so no canonical re-check here. */
+function typeOf (entry: StoredFeedEntry): string | undefined {
+  try {
+    const record = dagCbor.decode<{ type?: unknown }>(entry.bytes)
+    return typeof record.type === 'string' ? record.type : undefined
+  } catch {
+    return undefined
+  }
+}
+
 /** Classifies an entry the way the fold does: operations with a readable target, other non-rows, rows. */
 function classify (entry: StoredFeedEntry): { row: true } | { row: false, target?: EntryHash } {
-  const record = storedRecordOf(entry.bytes)
-  if (record == null || record.type === ChatType.Text || !isChatType(record.type)) return { row: true }
+  const type = typeOf(entry)
+  if (type == null || type === ChatType.Text || !isChatType(type)) return { row: true }
   if (entry.payload == null) return { row: false }
-  const payload = decodeChatPayload(record.type, entry.payload)
+  const payload = decodeChatPayload(type, entry.payload)
   if (!payload.ok) return { row: true }
   return payload.value.type === ChatType.Text ? { row: true } : { row: false, target: payload.value.target }
 }

@@ -51,6 +51,18 @@ export interface RoomHandle extends RoomClient {
 const NAMES = Object.keys(CapabilityName) as Array<keyof typeof CapabilityName>
 const ONLINE_MS = 90_000
 const MAX_REJECTED_SHOWN = 200
+/** Batches up to this many rows are live traffic; larger ones come from history sync. */
+const LIVE_BATCH = 5
+
+/** Whether `needle` occurs in `haystack`: a cheap test before decoding a payload for mentions (they hold raw keys). */
+function includesBytes (haystack: Uint8Array, needle: Uint8Array): boolean {
+  const first = needle[0]
+  outer: for (let i = haystack.indexOf(first!); i !== -1 && i <= haystack.length - needle.length; i = haystack.indexOf(first!, i + 1)) {
+    for (let j = 1; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer
+    return true
+  }
+  return false
+}
 
 /**
  * A room as the UI sees it, composed over the room model (ACL + feed ingest), a timeline view per
@@ -113,18 +125,24 @@ export function createRoomClient (components: RoomClientComponents): RoomHandle 
       else list.push(e)
     }
     const myId = me()?.id
+    const myKey = me()?.publicKey
     for (const [channel, list] of byChannel) {
       const view = viewOf(channel)
       const rows = await view.accepted(list)
       totals.set(channel, await view.total())
+      // One batch of a history sync must not raise a notification per message: only live ones
+      // (small batches) notify, while mentions are counted whatever the path.
+      const live = rows.length <= LIVE_BATCH
       for (const { entry } of rows) {
         typing.clear(channel, entry.author)
-        if (entry.author === myId) continue
+        if (entry.author === myId || myKey == null) continue
+        const mayMention = entry.payload != null && includesBytes(entry.payload, myKey)
+        if (!live && !mayMention) continue
         const message = view.messageOf(entry)
         if (message == null) continue
         const mention = myId != null && message.mentions.includes(myId)
         if (mention) await read.mentioned(channel)
-        if (mention || channel !== viewing) events.emit('notify', { room, channel, message, mention })
+        if (mention || (live && channel !== viewing)) events.emit('notify', { room, channel, message, mention })
       }
       events.emit('timeline', { room, channel })
     }
