@@ -2,6 +2,7 @@ import * as dagCbor from '@ipld/dag-cbor'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { signedBytesOf, signedBytesOfWire } from '../../src/core/authority/entry.ts'
+import { hashOf, hashOfAsync } from '../../src/core/codec/hash.ts'
 import { alice, owner, testRoom } from './helpers.ts'
 
 // Node's encoder may hand back a Buffer; compare contents, not classes.
@@ -22,5 +23,13 @@ describe('signedBytesOfWire', () => {
   it('falls back to re-encoding when the layout is not the expected one', () => {
     const record = { v: 1, t: 'other', ts: 5, sig: new Uint8Array(64) }
     expect(hex(signedBytesOfWire(dagCbor.encode(record), record))).toBe(hex(signedBytesOf(record)))
+  })
+})
+
+describe('hashOfAsync', () => {
+  it('equals hashOf for any bytes', async () => {
+    await fc.assert(fc.asyncProperty(fc.uint8Array({ maxLength: 5000 }), async (bytes) => {
+      expect(await hashOfAsync(bytes)).toBe(hashOf(bytes))
+    }))
   })
 })

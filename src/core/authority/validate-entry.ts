@@ -1,5 +1,5 @@
 import { decodeCanonical } from '../codec/canonical.ts'
-import { hashOf } from '../codec/hash.ts'
+import { hashOfAsync } from '../codec/hash.ts'
 import { isStrongPublicKey, publicKeyOf, verifySignature } from '../identity/ed25519.ts'
 import { type Validated, accept, reject, RejectReason } from '../result.ts'
 import { roomIdOf } from '../room/room-id.ts'
@@ -22,7 +22,7 @@ const verdicts = new Map<EntryHash, Promise<Validated<SignedAuthorityEntry>>>()
 export async function validateAuthorityEntry (bytes: Uint8Array, room?: RoomId): Promise<Validated<SignedAuthorityEntry>> {
   if (!(bytes instanceof Uint8Array)) return reject(RejectReason.Malformed, 'authority entry is not bytes')
   if (bytes.byteLength > AUTHORITY_ENTRY_MAX_BYTES) return reject(RejectReason.TooLarge, `authority entry is ${bytes.byteLength} bytes, limit ${AUTHORITY_ENTRY_MAX_BYTES}`)
-  const hash = hashOf(bytes)
+  const hash = await hashOfAsync(bytes)
   let verdict = verdicts.get(hash)
   if (verdict == null) {
     if (verdicts.size >= CACHE_LIMIT) verdicts.clear()
