@@ -181,4 +181,14 @@ test.describe('browser peers over the real relay', () => {
     // incoming offers are refused too: carol cannot open WebRTC to bob
     await expect(carol.evaluate(async (id) => window.net.dial(id), await peerIdOf(bob))).resolves.toMatchObject({ kind: 'relayed' })
   })
+
+  test('a restarted tab reaches the network through the peers it cached, with no bootstrap address', async ({ browser }) => {
+    const relay = await startRelay()
+    relays.push(relay)
+    const alice = await openPeer(browser, [relay.multiaddr])
+    await reachableVia(alice, [relay])
+    await alice.evaluate(async () => window.net.restart([]))
+    await expect.poll(() => alice.evaluate(() => window.net.status())).toMatchObject({ state: 'connected', relays: [] })
+    expect(await alice.evaluate(() => window.net.status().connections.map((c) => c.peerId))).toContain(relay.peerId)
+  })
 })

@@ -10,6 +10,7 @@ import type { AuthorId } from '../../src/core/types.ts'
 interface Received { readonly text: string, readonly from: string, readonly at: number }
 
 let node: PeerNode | undefined
+let storage: ReturnType<typeof createMemoryStorage> | undefined
 const received = new Map<string, Received[]>()
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
@@ -22,13 +23,20 @@ function started (): PeerNode {
 const net = {
   /** Starts this page's peer against the given relays (loopback profile). */
   async start (bootstrap: string[], options: { rtcConnectionBudget?: number } = {}): Promise<string> {
-    const storage = createMemoryStorage()
+    storage = createMemoryStorage()
     await storage.start()
     node = await createPeerNode({ meta: storage.meta }, { bootstrap, profile: NetworkProfile.Loopback, ...options })
     await node.start()
     return node.peerId
   },
   async stop (): Promise<void> { await node?.stop() },
+  /** A new peer node on the same storage (as after a page reload), so it sees the peers cached by the last one. */
+  async restart (bootstrap: string[]): Promise<string> {
+    await node?.stop()
+    node = await createPeerNode({ meta: storage!.meta }, { bootstrap, profile: NetworkProfile.Loopback })
+    await node.start()
+    return node.peerId
+  },
   status: () => started().status(),
   /** Subscribes; messages starting with "bad" are rejected by the validator, the rest accepted. */
   subscribe (topic: string): void {

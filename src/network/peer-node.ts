@@ -190,8 +190,8 @@ class LibP2pPeerNode implements PeerNode {
     for (const topic of this.topics.keys()) this.libp2p.services.pubsub.subscribe(topic)
     this.reprovideTimer = setInterval(() => { this.reannounce() }, this.init.reprovideIntervalMs ?? 10 * 60_000)
     this.emitStatus()
-    void this.dialCachedPeers()
-    void Promise.allSettled(this.bootstraps.map(async (b) => this.dialBootstrap(b))).then(() => {
+    // cached peers are dialled first; 'starting' lasts until this first round has settled
+    void Promise.allSettled([this.dialCachedPeers(), ...this.bootstraps.map(async (b) => this.dialBootstrap(b))]).then(() => {
       this.settledFirstRound = true
       this.emitStatus()
     })
@@ -331,7 +331,10 @@ class LibP2pPeerNode implements PeerNode {
   private async dialCachedPeers (): Promise<void> {
     const bootstrapIds = new Set(this.bootstraps.map((b) => b.peerId))
     const cached = (await this.cache.recent(CACHED_PEERS_AT_START + bootstrapIds.size)).filter((p) => !bootstrapIds.has(p.peerId)).slice(0, CACHED_PEERS_AT_START)
-    await Promise.allSettled(cached.map(async (p) => this.dialPeer([...p.addrs], { signal: this.dialSignal() })))
+    await Promise.allSettled(cached.map(async (p) => this.dialPeer(
+      p.addrs.map((a) => (a.includes(`/p2p/${p.peerId}`) ? a : `${a}/p2p/${p.peerId}`)),
+      { signal: this.dialSignal() }
+    )))
   }
 
   private dialSignal (signal?: AbortSignal): AbortSignal {
