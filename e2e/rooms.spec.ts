@@ -104,6 +104,25 @@ test.describe('rooms over the real relay', () => {
     })
   })
 
+  test('a peer sending garbage on the sync stream is dropped from sync and counted; the room keeps working', async ({ browser }) => {
+    const relay = await startRelay()
+    relays.push(relay)
+    const a = await openUser(browser, relay, 'alice')
+    const room = await a.evaluate(async () => window.peer.createRoom('garbage room', 'open'))
+    expect(await a.evaluate(() => window.peer.connectivity().state)).toBe('no-peers')
+    const link = await a.evaluate((r) => window.peer.shareLink(r), room)
+    const b = await openUser(browser, relay, 'bob')
+    await join(b, link, room, 'garbage room')
+    await sendAndSee(b, room, 'hello', [a])
+    await expect.poll(() => a.evaluate(() => window.peer.connectivity().state)).toBe('connected')
+    const mallory = await openUser(browser, relay, 'mallory')
+    const malloryPeer = await mallory.evaluate(() => window.peer.peerId())
+    const alicePeer = await a.evaluate(() => window.peer.peerId())
+    await mallory.evaluate(async (p) => window.peer.sendGarbage(p), alicePeer)
+    await expect.poll(() => a.evaluate(() => window.peer.badPeers())).toContainEqual([malloryPeer, 1])
+    await sendAndSee(a, room, 'still here', [b])
+  })
+
   test('a page reloads: identity, rooms and history come back from IndexedDB and it reconnects', async ({ browser }) => {
     const relay = await startRelay()
     relays.push(relay)

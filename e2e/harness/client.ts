@@ -9,7 +9,8 @@ import { loadIdentity } from '../../src/core/identity/identity.ts'
 import { encodeChatPayload } from '../../src/core/messages/payloads.ts'
 import { type AuthorId, type ChannelId, type EntryHash, asChannelId, asRoomId } from '../../src/core/types.ts'
 import { NetworkProfile } from '../../src/network/index.ts'
-import { roomTopics } from '../../src/network/room-topics.ts'
+import { ROOM_SYNC_PROTOCOL, roomTopics } from '../../src/network/room-topics.ts'
+import { writeMessage } from '../../src/network/length-prefixed.ts'
 import { createIndexedDbStorage } from '../../src/storage/indexeddb.ts'
 
 const DB = 'peer-rooms-harness'
@@ -124,6 +125,12 @@ const peer = {
     })
   },
   arrivals: () => arrivals,
+  /** Opens a history-sync stream to `peerId` and writes bytes that are not a sync message. */
+  async sendGarbage (peerId: string): Promise<void> {
+    const stream = await started().node()!.newStream(peerId, ROOM_SYNC_PROTOCOL, { signal: AbortSignal.timeout(10_000) })
+    await writeMessage(stream, new TextEncoder().encode('this is not a sync message'))
+  },
+  peerId: () => started().node()!.peerId,
   rejected: (room: string) => roomOf(room).snapshot().rejected.map((r) => ({ author: r.author, reason: r.reason })),
   peers: (room: string) => roomOf(room).peers(),
   sync: (room: string) => roomOf(room).sync(),

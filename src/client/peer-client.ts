@@ -77,6 +77,7 @@ export function createPeerClient (init: PeerClientInit = {}): PeerClient & PeerC
   const badPeer = (peer: string, detail: string): void => {
     badPeers.set(peer, (badPeers.get(peer) ?? 0) + 1)
     lastError = `peer ${peer.slice(-8)}: ${detail}`
+    for (const j of rooms.values()) j.session?.sync.distrust(peer)
   }
 
   const attach = (j: Joined): void => {

@@ -129,6 +129,8 @@ export interface RoomSync {
   progress (): SyncProgress
   /** Entries stored from each peer by sync this session: shows the swarm at work. */
   sources (): ReadonlyMap<string, number>
+  /** The peer misbehaved elsewhere (gossip, another stream): stop syncing with it. */
+  distrust (peer: string): void
   stop (): void
 }
 
@@ -283,6 +285,12 @@ export function createRoomSync (components: RoomSyncComponents, init: RoomSyncIn
     },
     progress: () => ({ active: driving != null, received, expected }),
     sources: () => fromPeer,
+    distrust (peer) {
+      planner.reportInvalid(peer)
+      const s = sessions.get(peer)
+      sessions.delete(peer)
+      s?.stream.abort(new Error('sync: peer distrusted'))
+    },
     stop () {
       stopped = true
       for (const peer of [...sessions.keys()]) drop(peer)
