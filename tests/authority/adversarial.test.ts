@@ -8,7 +8,7 @@ import { validateAuthorityEntry } from '../../src/core/authority/validate-entry.
 import { encodeCanonical } from '../../src/core/codec/canonical.ts'
 import { RecordTooLargeError } from '../../src/core/errors.ts'
 import { createRoom } from '../../src/core/room/create-room.ts'
-import { asRoomId } from '../../src/core/types.ts'
+import { type AuthorId, asRoomId } from '../../src/core/types.ts'
 import { T0, alice, bob, modA, modB, owner, testRoom } from './helpers.ts'
 
 /** Decodes an entry, lets `change` edit the record, re-encodes it canonically (signature untouched unless re-signed). */
@@ -141,6 +141,17 @@ describe('replay: adversarial histories', () => {
     const backdated = await r.act(modA, 'ban', { target: alice.id, frontier: {} }, before)
     expect(r.log.roleOf(modA.id)).toBe('member')
     expect(r.log.roleOf(alice.id)).toBe('member')
+    expect(r.log.rejected().find((x) => x.hash === backdated.hash)?.reason).toBe('unauthorized')
+  })
+
+  it('voids a JOIN back-dated before its invite was revoked', async () => {
+    const r = await testRoom()
+    const secret = new Uint8Array(32).fill(77)
+    const invite = await r.act(owner, 'inviteCreate', { secret, role: 'member' })
+    const before = r.log.buildContext()
+    await r.act(owner, 'inviteRevoke', { invite: (invite.entry as { invite: AuthorId }).invite })
+    const backdated = await r.act(alice, 'join', { secret }, before)
+    expect(r.log.roleOf(alice.id)).toBeNull()
     expect(r.log.rejected().find((x) => x.hash === backdated.hash)?.reason).toBe('unauthorized')
   })
 

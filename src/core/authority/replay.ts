@@ -7,21 +7,28 @@ import { type AclState, emptyState } from './state.ts'
 import { standingOf } from './standing.ts'
 
 /**
- * The key whose standing the entry takes away, if any: BAN, REVOKE by someone else, or a GRANT
- * that demotes (to a lower rank). The void rule applies to that key. Judged on the state before.
+ * The key whose standing the entry takes away, if any: BAN, REVOKE by someone else, a GRANT that
+ * demotes (to a lower rank), or INVITE_REVOKE (the invite key). The void rule applies to that key.
+ * Judged on the state before the entry.
  */
 function removalTarget (state: AclState, e: AuthorityEntry): AuthorId | undefined {
   if (e.action === Action.BAN) return e.target
+  if (e.action === Action.INVITE_REVOKE) return e.invite
   if (e.action === Action.REVOKE && e.target !== e.signer) return e.target
   if (e.action === Action.GRANT && standingOf(state, e.target).rank > (state.roles.get(e.role)?.rank ?? 0)) return e.target
   return undefined
 }
 
-const VOID = 'signer was revoked, demoted or banned by an entry this one does not descend from'
+/** The keys acting in an entry: its signer, and for a JOIN by invite also the invite key. */
+function actorsOf (e: AuthorityEntry): AuthorId[] {
+  return e.action === Action.JOIN && e.invite != null ? [e.signer, e.invite] : [e.signer]
+}
+
+const VOID = 'its signer or invite was removed by an entry this one does not descend from'
 
 /**
  * Runs the reducer over nodes in replay order and enforces the void rule: once a removal R of key
- * K (ban, revoke, demotion) is accepted, K's entries are void unless they are ancestors of R (K
+ * K (ban, revoke, demotion, invite revocation) is accepted, K's entries are void unless they are ancestors of R (K
  * made them before R) or descendants of R (judged then by the state, which may have re-admitted K). An accepted entry
  * of K that turns out to be concurrent with a later-ordered R is voided retroactively by restarting
  * the pass with it marked void; voids only grow within one replay, so the restarts end.
@@ -76,15 +83,16 @@ export class Replay {
   /** Applies one node; false when it exposed earlier accepted entries that must be void. */
   private step (node: DagNode): boolean {
     const e = node.entry
-    const removals = this.removals.get(e.signer)
-    if (this.voided.has(e.hash) || (removals != null && ancestorsAmong(node, removals).size < removals.length)) {
+    const actors = actorsOf(e)
+    const removals = actors.flatMap((k) => this.removals.get(k) ?? [])
+    if (this.voided.has(e.hash) || (removals.length > 0 && ancestorsAmong(node, removals).size < removals.length)) {
       this.voided.add(e.hash)
       recordRejection(this.state, e, { ok: false, reason: RejectReason.Unauthorized, detail: VOID })
       return true
     }
     const target = removalTarget(this.state, e)
     if (!applyEntry(this.state, e).ok) return true
-    push(this.acceptedBy, e.signer, node)
+    for (const k of actors) push(this.acceptedBy, k, node)
     if (target == null) return true
     push(this.removals, target, node)
     const earlier = this.acceptedBy.get(target) ?? []
