@@ -181,6 +181,8 @@ class LibP2pPeerNode implements PeerNode {
     events.addEventListener('peer:identify', this.onIdentify)
     events.addEventListener('self:peer:update', this.onSelfUpdate)
     this.libp2p.services.pubsub.addEventListener('gossipsub:message', this.onGossip)
+    routingTableOf(this.libp2p)?.addEventListener('peer:add', this.emitStatus)
+    routingTableOf(this.libp2p)?.addEventListener('peer:remove', this.emitStatus)
     if (typeof window !== 'undefined') {
       window.addEventListener('online', this.onOnline)
       window.addEventListener('offline', this.emitStatus)
@@ -209,6 +211,8 @@ class LibP2pPeerNode implements PeerNode {
     events.removeEventListener('peer:identify', this.onIdentify)
     events.removeEventListener('self:peer:update', this.onSelfUpdate)
     this.libp2p.services.pubsub.removeEventListener('gossipsub:message', this.onGossip)
+    routingTableOf(this.libp2p)?.removeEventListener('peer:add', this.emitStatus)
+    routingTableOf(this.libp2p)?.removeEventListener('peer:remove', this.emitStatus)
     if (typeof window !== 'undefined') {
       window.removeEventListener('online', this.onOnline)
       window.removeEventListener('offline', this.emitStatus)
@@ -225,7 +229,7 @@ class LibP2pPeerNode implements PeerNode {
       .filter((c) => c.status === 'open')
       .map(connectionInfo)
     const connectedPeers = new Set(connections.map((c) => c.peerId))
-    const dht = this.libp2p.services.dht as unknown as { routingTable?: { size: number }, getMode(): 'client' | 'server' }
+    const dht = this.libp2p.services.dht
     const offline = typeof navigator !== 'undefined' && navigator.onLine === false
     const state = !this.started || (!this.settledFirstRound && connections.length === 0)
       ? NetworkState.Starting
@@ -236,7 +240,7 @@ class LibP2pPeerNode implements PeerNode {
       peerId: this.peerId,
       addresses: this.started ? this.libp2p.getMultiaddrs().map((a) => a.toString()) : [],
       relays: this.bootstraps.map((b) => ({ address: b.addr.toString(), connected: b.peerId != null && connectedPeers.has(b.peerId) })),
-      dht: { routingTableSize: dht.routingTable?.size ?? 0, mode: dht.getMode() },
+      dht: { routingTableSize: routingTableOf(this.libp2p)?.size ?? 0, mode: dht.getMode() },
       connections,
       rtcConnectionsUsed: this.budget.used,
       ...(this.lastError != null ? { lastError: this.lastError } : {})
@@ -406,6 +410,8 @@ class LibP2pPeerNode implements PeerNode {
 
   unprovide (key: CID): void {
     this.provided.delete(key.toString())
+    // kad-dht also re-provides what it provided, on its own (slower) schedule
+    void this.libp2p.services.dht.cancelReprovide(key).catch((err: unknown) => { this.noteError('unprovide', err) })
   }
 
   private async provideOne (key: CID, signal?: AbortSignal): Promise<void> {
@@ -549,6 +555,11 @@ const VERDICTS: Record<ValidationVerdict, TopicValidatorResult> = {
   accept: TopicValidatorResult.Accept,
   reject: TopicValidatorResult.Reject,
   ignore: TopicValidatorResult.Ignore
+}
+
+/** kad-dht's routing table: not in its public typings, but its size is what the status shows. */
+function routingTableOf (libp2p: BrowserLibp2p): (EventTarget & { readonly size: number }) | undefined {
+  return (libp2p.services.dht as unknown as { routingTable?: EventTarget & { size: number } }).routingTable
 }
 
 function peerOfAddr (a: Multiaddr): string | undefined {
