@@ -155,6 +155,18 @@ describe('replay: adversarial histories', () => {
     expect(r.log.rejected().find((x) => x.hash === backdated.hash)?.reason).toBe('unauthorized')
   })
 
+  it('voids a JOIN back-dated before the removal of the mod whose invite it uses', async () => {
+    const r = await testRoom()
+    const secret = new Uint8Array(32).fill(78)
+    await r.act(owner, 'grant', { target: modA.id, role: 'mod' })
+    await r.act(modA, 'inviteCreate', { secret, role: 'member' })
+    const before = r.log.buildContext()
+    await r.act(owner, 'ban', { target: modA.id, frontier: {} })
+    const backdated = await r.act(alice, 'join', { secret }, before)
+    expect(r.log.roleOf(alice.id)).toBeNull()
+    expect(r.log.rejected().find((x) => x.hash === backdated.hash)?.reason).toBe('unauthorized')
+  })
+
   it('voids what a grant by a back-dated mod admitted, transitively', async () => {
     const r = await testRoom()
     await r.act(owner, 'grant', { target: modA.id, role: 'mod' })

@@ -7,16 +7,18 @@ import { type AclState, emptyState } from './state.ts'
 import { standingOf } from './standing.ts'
 
 /**
- * The key whose standing the entry takes away, if any: BAN, REVOKE by someone else, a GRANT that
- * demotes (to a lower rank), or INVITE_REVOKE (the invite key). The void rule applies to that key.
- * Judged on the state before the entry.
+ * The keys whose standing the entry takes away: the target of a BAN, of a REVOKE by someone else
+ * or of a demoting GRANT, with every invite that target created (they die with its role); or the
+ * invite of an INVITE_REVOKE. The void rule applies to each. Judged on the state before the entry.
  */
-function removalTarget (state: AclState, e: AuthorityEntry): AuthorId | undefined {
-  if (e.action === Action.BAN) return e.target
-  if (e.action === Action.INVITE_REVOKE) return e.invite
-  if (e.action === Action.REVOKE && e.target !== e.signer) return e.target
-  if (e.action === Action.GRANT && standingOf(state, e.target).rank > (state.roles.get(e.role)?.rank ?? 0)) return e.target
-  return undefined
+function removedKeys (state: AclState, e: AuthorityEntry): AuthorId[] {
+  if (e.action === Action.INVITE_REVOKE) return [e.invite]
+  const removes = e.action === Action.BAN ||
+    (e.action === Action.REVOKE && e.target !== e.signer) ||
+    (e.action === Action.GRANT && standingOf(state, e.target).rank > (state.roles.get(e.role)?.rank ?? 0))
+  if (!removes) return []
+  const target = (e as { target: AuthorId }).target
+  return [target, ...[...state.invites.values()].filter((i) => i.createdBy === target).map((i) => i.key)]
 }
 
 /** The keys acting in an entry: its signer, and for a JOIN by invite also the invite key. */
@@ -90,12 +92,12 @@ export class Replay {
       recordRejection(this.state, e, { ok: false, reason: RejectReason.Unauthorized, detail: VOID })
       return true
     }
-    const target = removalTarget(this.state, e)
+    const removed = removedKeys(this.state, e)
     if (!applyEntry(this.state, e).ok) return true
     for (const k of actors) push(this.acceptedBy, k, node)
-    if (target == null) return true
-    push(this.removals, target, node)
-    const earlier = this.acceptedBy.get(target) ?? []
+    if (removed.length === 0) return true
+    for (const k of removed) push(this.removals, k, node)
+    const earlier = removed.flatMap((k) => this.acceptedBy.get(k) ?? [])
     const before = ancestorsAmong(node, earlier)
     const concurrent = earlier.filter((n) => !before.has(n))
     for (const n of concurrent) this.voided.add(n.entry.hash)
