@@ -106,6 +106,14 @@ async function main (): Promise<void> {
   await d.act(modA, 'revoke', { target: modB.id }, fork)
   await d.act(modB, 'revoke', { target: modA.id }, { prev: [promote.hash], lamport: promote.entry.lamport + 1 })
 
+  // a JOIN back-dated onto heads from before its invite was revoked
+  const e = await testRoom()
+  const s3 = new Uint8Array(32).fill(13)
+  const inv = await e.act(owner, 'inviteCreate', { secret: s3, role: 'member' })
+  const beforeRevoke = e.log.buildContext()
+  await e.act(owner, 'inviteRevoke', { invite: (inv.entry as { invite: AuthorId }).invite })
+  await e.act(alice, 'join', { secret: s3 }, beforeRevoke)
+
   const vectors = {
     description: 'Authority-log vectors. entry: validateAuthorityEntry(bytes, room) verdicts. replay: the state after adding all entries (any order). Byte strings are hex.',
     entry: entryVectors,
@@ -119,7 +127,8 @@ async function main (): Promise<void> {
         { author: alice.id, channel: rid, seq: 2, ok: false, reason: 'unauthorized' }
       ]),
       replayVector('missing parent', 'the middle entry is absent: the last waits and the state is incomplete', a.made.filter((_, i) => i !== 1)),
-      replayVector('concurrent revocations', 'modA revokes modB while the owner promotes modB, who then revokes modA', d.made)
+      replayVector('concurrent revocations', 'modA revokes modB while the owner promotes modB, who then revokes modA', d.made),
+      replayVector('back-dated join on a revoked invite', 'alice joins on heads from before the invite-revoke; the join is void', e.made)
     ]
   }
   writeFileSync(joinPath(import.meta.dirname, '..', 'fixtures', 'authority.vectors.json'), JSON.stringify(vectors, null, 2) + '\n')
