@@ -39,7 +39,7 @@ export interface PeerClientInternals {
 /** What a joined room leaves in storage so a reload brings it back. */
 interface RoomRecord { readonly id: RoomId, readonly secret: Uint8Array | null, readonly joinedAt: number }
 
-interface Joined { readonly model: RoomModel, readonly handle: RoomHandle, session?: RoomSession, secret: Uint8Array | null }
+interface Joined { readonly model: RoomModel, readonly handle: RoomHandle, session?: RoomSession, secret: Uint8Array | null, joining?: Promise<void> }
 
 const ROOM_PREFIX = 'rooms/'
 
@@ -88,7 +88,11 @@ export function createPeerClient (init: PeerClientInit = {}): PeerClient & PeerC
   }
 
   /** Once the log is complete and we are not a member yet, join (with the link's invite, if any). */
-  const joinIfNeeded = async (j: Joined): Promise<void> => {
+  const joinIfNeeded = (j: Joined): Promise<void> => {
+    j.joining ??= joinOnce(j).finally(() => { j.joining = undefined })
+    return j.joining
+  }
+  const joinOnce = async (j: Joined): Promise<void> => {
     const me = identity
     const log = j.model.log
     if (me == null || !log.complete || log.roleOf(me.id) != null) return
