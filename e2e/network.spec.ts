@@ -41,6 +41,8 @@ test.describe('browser peers over the real relay', () => {
     }
     await expect.poll(() => alice.evaluate(() => window.net.status().dht.routingTableSize)).toBeGreaterThan(0)
     await reachableVia(alice, [relay])
+    // publishing where nobody listens is normal, not an error
+    expect(await alice.evaluate(async () => window.net.publish('peer-rooms/test/empty-room', 'anyone?'))).toEqual({ recipients: 0 })
 
     const room = rawCidOf(new TextEncoder().encode('a room key')).toString()
     await alice.evaluate(async (k) => window.net.provide(k), room)
@@ -190,5 +192,16 @@ test.describe('browser peers over the real relay', () => {
     await alice.evaluate(async () => window.net.restart([]))
     await expect.poll(() => alice.evaluate(() => window.net.status())).toMatchObject({ state: 'connected', relays: [] })
     expect(await alice.evaluate(() => window.net.status().connections.map((c) => c.peerId))).toContain(relay.peerId)
+  })
+
+  test('says offline when the browser is offline, and connected to the relay again when it comes back', async ({ browser }) => {
+    const relay = await startRelay()
+    relays.push(relay)
+    const alice = await openPeer(browser, [relay.multiaddr])
+    await expect.poll(() => alice.evaluate(() => window.net.status().state)).toBe('connected')
+    await alice.context().setOffline(true)
+    await expect.poll(() => alice.evaluate(() => window.net.status().state)).toBe('offline')
+    await alice.context().setOffline(false)
+    await expect.poll(() => alice.evaluate(() => window.net.status())).toMatchObject({ state: 'connected', relays: [{ connected: true }] })
   })
 })
