@@ -13,7 +13,7 @@ test('feed ingest into IndexedDB vs bare WebCrypto verify, 10,000 entries from 2
       const h = window.ingestHarness
       await h.build(10_000, 20)
       const rawPerSecond = await h.rawVerifyPerSecond()
-      const result = await h.ingestPerSecond(500, 2)
+      const result = await h.ingestPerSecond(500, 4)
       return { rawPerSecond, ...result }
     })
     if (figures.stored !== 10_000) throw new Error(`stored ${figures.stored} entries`)
