@@ -1,8 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { test, expect } from '@playwright/test'
-import { median, recordMetrics } from './support/record.ts'
+import { build, preview } from 'vite'
+import { median, percentile, recordMetrics } from './support/record.ts'
 import { startRelay } from '../e2e/support/relay.ts'
 
 const dist = join(import.meta.dirname, '..', 'dist')
@@ -74,4 +76,46 @@ test('app bundle sizes and time to interactive with a cached room', async ({ bro
   } finally {
     await relay.stop()
   }
+})
+
+/** Builds the twin page as production code (React's dev build would dominate frame times) and serves it. */
+async function serveTimelineTwin (): Promise<{ url: string, close: () => Promise<void> }> {
+  const root = join(import.meta.dirname, '..')
+  const outDir = mkdtempSync(join(tmpdir(), 'timeline-twin-'))
+  await build({ root, logLevel: 'warn', build: { outDir, emptyOutDir: true, sourcemap: false, rollupOptions: { input: join(root, 'bench', 'support', 'timeline-twin.html') } } })
+  const server = await preview({ root, logLevel: 'warn', build: { outDir }, preview: { port: 4197, strictPort: false } })
+  const base = server.resolvedUrls?.local[0]
+  if (base == null) throw new Error('the twin preview server has no address')
+  return { url: new URL('bench/support/timeline-twin.html?n=100000', base).href, close: async () => { await server.close() } }
+}
+
+test('the message list over 100,000 messages: frame times while scrolling, and a jump to the oldest', async ({ page }) => {
+  const twin = await serveTimelineTwin()
+  await page.setViewportSize({ width: 1280, height: 800 })
+  await page.goto(twin.url)
+  await expect(page.locator('article.message', { hasText: 'Message 99999' })).toBeVisible()
+  const figures = await page.evaluate(async () => {
+    const list = document.querySelector<HTMLElement>('.messages')!
+    const frame = async (): Promise<number> => await new Promise((resolve) => requestAnimationFrame(resolve))
+    // Scroll up as a fast flick does (1,200 px per frame) and time each frame.
+    const frames: number[] = []
+    let last = await frame()
+    for (let i = 0; i < 300; i++) {
+      list.scrollTop -= 1200
+      const now = await frame()
+      frames.push(now - last)
+      last = now
+    }
+    const t0 = performance.now()
+    list.scrollTop = 0
+    while (document.querySelector('[data-index="0"] article') == null) await frame()
+    return { frames, jumpMs: performance.now() - t0, rows: document.querySelectorAll('.message-row').length }
+  })
+  recordMetrics('app-timeline', {
+    timeline_100k_frame_p50_ms: { value: round1(median(figures.frames)), unit: 'ms per frame while scrolling (1,200 px per frame)' },
+    timeline_100k_frame_p95_ms: { value: round1(percentile(figures.frames, 95)), unit: 'ms per frame while scrolling (1,200 px per frame)' },
+    timeline_100k_jump_to_oldest_ms: { value: Math.round(figures.jumpMs), unit: 'ms' },
+    timeline_100k_rows_in_dom: figures.rows
+  })
+  await twin.close()
 })

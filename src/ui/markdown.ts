@@ -19,11 +19,20 @@ purify.addHook('afterSanitizeAttributes', (node) => {
   }
 })
 
+/** Rendered texts kept so rows scrolled back into view skip the parse and sanitise. */
+const cache = new Map<string, string>()
+const cacheLimit = 2000
+
 /** Safe HTML for a chat message's text. */
 export function renderMarkdown (text: string): string {
-  return purify.sanitize(md.render(text), {
+  const hit = cache.get(text)
+  if (hit !== undefined) return hit
+  const html = purify.sanitize(md.render(text), {
     ALLOWED_TAGS: allowedTags,
     ALLOWED_ATTR: ['href', 'target', 'rel', 'start'],
     ALLOWED_URI_REGEXP: /^(?:https?:|mailto:)/i
   })
+  if (cache.size >= cacheLimit) cache.delete(cache.keys().next().value!)
+  cache.set(text, html)
+  return html
 }

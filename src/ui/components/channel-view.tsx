@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react'
+import { useCallback, useEffect, useMemo, useState } from 'react'
 import { Capability, type ChannelSnapshot, type MessageSnapshot, type RoomClient, type RoomSnapshot } from '../../client/api.ts'
 import type { AuthorId } from '../../core/types.ts'
 import { useClient } from '../client-context.ts'
@@ -33,11 +33,12 @@ export function ChannelView ({ room, snapshot, channel, membersShown, onToggleMe
   const [deleting, setDeleting] = useState<MessageSnapshot>()
   const [error, setError] = useState<string>()
   const names = useMemo(() => new Map<AuthorId, string>(snapshot.members.map((m) => [m.id, m.name])), [snapshot.members])
-  const nameOf = (id: AuthorId): string => names.get(id) ?? client.profile(id)?.name ?? shortId(id)
   const caps = snapshot.myCapabilities
-  const fail = (err: unknown) => setError(messageOf(err))
+  const nameOf = useCallback((id: AuthorId): string => names.get(id) ?? client.profile(id)?.name ?? shortId(id), [names, client])
+  const fail = useCallback((err: unknown) => setError(messageOf(err)), [])
 
-  const actions: MessageActions = {
+  // Stable while nothing it depends on changes, so memoised rows skip re-rendering on scroll.
+  const actions = useMemo<MessageActions>(() => ({
     me: me?.id,
     nameOf,
     canDeleteOthers: caps.has(Capability.Delete),
@@ -51,7 +52,7 @@ export function ChannelView ({ room, snapshot, channel, membersShown, onToggleMe
     askDelete: (m) => setDeleting(m),
     react: (m, emoji, on) => { room.react(channel.id, m.hash, emoji, on).catch(fail) },
     pin: (m, on) => { room.pin(channel.id, m.hash, on).catch(fail) }
-  }
+  }), [me?.id, nameOf, caps, editing?.hash, room, channel.id, fail])
 
   return (
     <main className='chat' aria-label={`#${channel.name}`}>
