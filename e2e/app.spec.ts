@@ -17,11 +17,12 @@ const PROFILE_TIMEOUT = { timeout: 150_000 }
  * The app as users get it (the production build served by `vite preview`) against the real relay
  * process: each user is a separate browser context (or browser), driven only through the UI.
  */
-async function openApp (browser: Browser, relay: RelayProcess, url = APP): Promise<{ context: BrowserContext, page: Page }> {
+async function openApp (browser: Browser, relay: RelayProcess | string, url = APP): Promise<{ context: BrowserContext, page: Page }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
   // `npm start` serves /config.json next to the app; here the test's own relay is the bootstrap node.
+  const bootstrap = typeof relay === 'string' ? relay : relay.multiaddr
   await context.route('**/config.json', async (route) => {
-    await route.fulfill({ json: { bootstrap: [relay.multiaddr], profile: 'loopback', iceServers: [] } })
+    await route.fulfill({ json: { bootstrap: [bootstrap], profile: 'loopback', iceServers: [] } })
   })
   const page = await context.newPage()
   await page.goto(url)
@@ -38,6 +39,13 @@ const composer = (page: Page): Locator => page.getByRole('textbox', { name: /^Me
 const message = (page: Page, text: string): Locator => page.locator('article.message', { hasText: text })
 
 /** Sends through the composer; `shown` is the text once markdown is rendered. */
+async function createRoom (page: Page, name: string): Promise<void> {
+  await page.getByRole('button', { name: 'Create a room' }).first().click()
+  await page.getByLabel('Room name').fill(name)
+  await page.getByRole('button', { name: 'Create room' }).click()
+  await expect(page.getByRole('heading', { name })).toBeVisible()
+}
+
 async function send (page: Page, text: string, shown = text): Promise<void> {
   await composer(page).fill(text)
   await composer(page).press('Enter')
@@ -192,6 +200,27 @@ test.describe('the app, two users and a QR scanner, over the real relay', () => 
     } finally {
       await cameraBrowser.close()
     }
+  })
+
+  test('the status bar tells offline, nobody else in the room, and bootstrap unreachable apart', async ({ browser }) => {
+    const { context, page } = await openApp(browser, relay)
+    await onboard(page, 'Erin')
+    await createRoom(page, 'Quiet room')
+    const state = page.getByRole('button', { name: /^Connectivity:/ })
+    await expect(state).toHaveAccessibleName(/^Connectivity: No peers online\./)
+    await context.setOffline(true)
+    await expect(state).toHaveAccessibleName(/^Connectivity: Offline\./)
+    await context.setOffline(false)
+    await expect(state).toHaveAccessibleName(/^Connectivity: No peers online\./)
+
+    // A relay that is not there (its address, a closed port): the app says so and still works locally.
+    const deadRelay = relay.multiaddr.replace(/\/tcp\/\d+\//, '/tcp/9/')
+    const { page: lost } = await openApp(browser, deadRelay)
+    await onboard(lost, 'Finn')
+    await createRoom(lost, 'Island')
+    await expect(lost.getByRole('button', { name: /^Connectivity:/ })).toHaveAccessibleName(/^Connectivity: Bootstrap unreachable\./)
+    await send(lost, 'still works offline')
+    await expect(message(lost, 'still works offline')).toContainText('not yet delivered')
   })
 
   test('an identity exported as a passphrase-encrypted backup is restored in another browser profile', async ({ browser }) => {
