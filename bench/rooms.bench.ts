@@ -1,5 +1,5 @@
 import { test, type Browser, type Page } from '@playwright/test'
-import { median, percentile, recordMetrics } from './support/record.ts'
+import { type Metric, median, percentile, recordMetrics } from './support/record.ts'
 import { startRelay, type RelayProcess } from '../e2e/support/relay.ts'
 
 const HARNESS = `${process.env.HARNESS_ORIGIN ?? 'http://127.0.0.1:5173'}/e2e/harness/client.html`
@@ -8,6 +8,11 @@ const JOIN_HISTORY = 50
 const JOINERS = 3
 const GOSSIP_PAGES = 10
 const GOSSIP_PER_PAGE = 5
+const BIG_CHANNEL = 100_000
+const WINDOW = 50
+
+const metrics: Record<string, Metric> = {}
+test.afterAll(() => { recordMetrics('rooms', metrics) })
 
 async function openUser (browser: Browser, relay: RelayProcess, name: string): Promise<Page> {
   const page = await (await browser.newContext()).newPage()
@@ -80,7 +85,7 @@ test('rooms: late joiner sync of 10,000 messages, join by link, gossip to stored
         latencies.push(a.at - (JSON.parse(a.text) as { sent: number }).sent)
       }
     }
-    recordMetrics('rooms', {
+    Object.assign(metrics, {
       sync_10k_ms: { value: syncMs, unit: 'ms' },
       join_ms: { value: median(joinMs), unit: `ms (median of ${JOINERS}, ${JOIN_HISTORY} messages)` },
       gossip_stored_p50_ms: { value: percentile(latencies, 50), unit: `ms (${GOSSIP_PAGES} pages)` },
@@ -88,6 +93,36 @@ test('rooms: late joiner sync of 10,000 messages, join by link, gossip to stored
     })
   } finally {
     await Promise.all(pages.map(async (p) => p.context().close()))
+    await relay.stop()
+  }
+})
+
+test('rooms: timeline windows over a 100,000-message channel, paged from IndexedDB', async ({ browser }) => {
+  test.setTimeout(900_000)
+  const relay = await startRelay()
+  try {
+    const page = await openUser(browser, relay, 'archivist')
+    const room = await page.evaluate(async () => window.peer.createRoom('big channel', 'open'))
+    await page.evaluate(async ([r, n]) => window.peer.bulkWrite(r, n), [room, BIG_CHANNEL] as const)
+    await page.reload()
+    await page.waitForFunction(() => window.peerReady)
+    await page.evaluate(async (b) => window.peer.start(b), [relay.multiaddr])
+    const at = (offset: number) => page.evaluate(async ([r, o, l]) => window.peer.timeWindow(r, o, l), [room, offset, WINDOW] as const)
+    const opening = await at(BIG_CHANNEL - WINDOW)
+    const tail = await at(BIG_CHANNEL - 2 * WINDOW)
+    if (opening.total !== BIG_CHANNEL || opening.first !== `bulk ${BIG_CHANNEL - WINDOW}` || tail.first !== `bulk ${BIG_CHANNEL - 2 * WINDOW}`) throw new Error(`tail window is wrong: ${JSON.stringify(tail)}`)
+    const firstMiddle = await at(BIG_CHANNEL / 2)
+    const middle = await at(BIG_CHANNEL / 2 + 10_000)
+    if (middle.first !== `bulk ${BIG_CHANNEL / 2 + 10_000}`) throw new Error(`middle window is wrong: ${JSON.stringify(middle)}`)
+    const round = (x: number): number => Math.round(x * 10) / 10
+    Object.assign(metrics, {
+      timeline_open_100k_ms: { value: round(opening.ms), unit: `ms (first window after a reload: the ${WINDOW} newest of ${BIG_CHANNEL})` },
+      timeline_tail_100k_ms: { value: round(tail.ms), unit: `ms (the ${WINDOW} before those)` },
+      timeline_first_middle_100k_ms: { value: round(firstMiddle.ms), unit: 'ms (first window away from the end: builds the checkpoint index by one scan)' },
+      timeline_middle_100k_ms: { value: round(middle.ms), unit: `ms (${WINDOW} from the middle, index built)` }
+    })
+    await page.context().close()
+  } finally {
     await relay.stop()
   }
 })

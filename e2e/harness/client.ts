@@ -125,6 +125,32 @@ const peer = {
     })
   },
   arrivals: () => arrivals,
+  /**
+   * Writes `n` signed messages of ours straight into storage in batches (no client, no network):
+   * a large history for paging figures. Reload the page and start again before reading them.
+   */
+  async bulkWrite (room: string, n: number, channel = 'general'): Promise<void> {
+    const me = await loadIdentity({ meta: storage.meta })
+    if (me == null) throw new Error('no identity')
+    const id = asChannelId(channelNamed(room, channel))
+    let head = (await storage.feeds.heads(id)).find((h) => h.author === me.id)
+    for (let done = 0; done < n;) {
+      const batch = []
+      for (; batch.length < 1_000 && done < n; done++) {
+        const appended = await appendEntry(me, { room: asRoomId(room), channel: id, ...(head != null ? { head } : {}), roomLamport: head?.lamport ?? 0, type: 'chat/text', payload: encodeChatPayload({ type: 'chat/text', text: `bulk ${done}`, mentions: [] }) })
+        batch.push(appended.stored)
+        head = { author: me.id, seq: appended.stored.seq, hash: appended.stored.hash, lamport: appended.stored.lamport }
+      }
+      await storage.feeds.putEntries(batch)
+    }
+  },
+  /** Milliseconds one timeline window takes to load. */
+  async timeWindow (room: string, offset: number, limit: number, channel = 'general'): Promise<{ ms: number, first?: string, total: number }> {
+    const r = roomOf(room)
+    const t0 = performance.now()
+    const w = await r.timeline(channelNamed(room, channel), { offset, limit })
+    return { ms: performance.now() - t0, total: w.total, ...(w.messages[0]?.text != null ? { first: w.messages[0].text } : {}) }
+  },
   /** Opens a history-sync stream to `peerId` and writes bytes that are not a sync message. */
   async sendGarbage (peerId: string): Promise<void> {
     const stream = await started().node()!.newStream(peerId, ROOM_SYNC_PROTOCOL, { signal: AbortSignal.timeout(10_000) })

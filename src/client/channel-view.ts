@@ -70,7 +70,9 @@ export function createChannelView (components: ChannelViewComponents, init: Chan
   const byTarget = new Map<EntryHash, NonRow[]>()
   const windows = new Map<string, Promise<TimelineSnapshot>>()
   const cachedWindows = init.cachedWindows ?? 16
-  const index = createTimelineIndex({ feeds, channel, isRow: (e) => !nonRows.has(e.hash) && classify(e).row, nonRows: () => nonRows.size })
+  // Every stored entry passes through accepted() (ours and peers' alike), which records the
+  // non-rows; so paging needs no decoding, only this lookup.
+  const index = createTimelineIndex({ feeds, channel, isRow: (e) => !nonRows.has(e.hash), nonRows: () => nonRows.size })
 
   const remember = (hash: EntryHash, n: NonRow): void => {
     nonRows.set(hash, n)
