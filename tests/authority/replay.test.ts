@@ -203,7 +203,7 @@ describe('authority log: incremental and full replay', () => {
     expect(scratch.encodeState()).toEqual(fresh.encodeState())
   })
 
-  it('replays from scratch when a late entry sorts before applied ones, with the same result', async () => {
+  it('replays from a checkpoint when a late entry sorts before applied ones, with the same result', async () => {
     const r = await testRoom()
     await r.act(owner, 'grant', { target: modA.id, role: 'mod' })
     const base = r.log.buildContext()
@@ -213,8 +213,30 @@ describe('authority log: incremental and full replay', () => {
     log.add(early)
     const ahead = await r.act(owner, 'grant', { target: bob.id, role: 'member' }, { prev: base.prev, lamport: base.lamport + 5 })
     log.add([ahead])
-    expect(log.add([late])).toBe('full')
+    expect(log.add([late])).toBe('resumed')
     expect(log.encodeState()).toEqual(r.log.encodeState())
     expect(log.members().map((m) => m.id).sort()).toEqual([owner.id, modA.id, alice.id, bob.id].sort())
+  })
+
+  it('resumes from a checkpoint deep in a long log, and from scratch once a void has fired', async () => {
+    const r = await testRoom('open')
+    for (let i = 0; i < 1100; i++) await r.act(owner, 'channelCreate', { name: `c${i}` })
+    const late = await r.act(owner, 'grant', { target: alice.id, role: 'mod' }, { prev: [r.made.at(-2)!.hash], lamport: r.made.at(-2)!.entry.lamport + 1 })
+    const log = authorityLog({ room: r.log.room })
+    log.add(r.made.filter((e) => e !== late))
+    expect(log.add([late])).toBe('resumed')
+    expect(log.encodeState()).toEqual(r.log.encodeState())
+    // a removal exposing a back-dated entry: the void rule fires, and later late entries replay from scratch
+    await r.act(owner, 'grant', { target: modA.id, role: 'mod' })
+    const before = r.log.buildContext()
+    const ban = await r.act(owner, 'ban', { target: modA.id, frontier: {} })
+    const backdated = await r.act(modA, 'channelCreate', { name: 'sneaky' }, before)
+    log.add(r.made.filter((e) => e !== backdated && e !== ban))
+    log.add([backdated])
+    expect(log.add([ban])).toBe('incremental')
+    const lateAgain = await r.act(owner, 'channelCreate', { name: 'late' }, { prev: [r.made[5]!.hash], lamport: r.made[5]!.entry.lamport + 1 })
+    expect(log.add([lateAgain])).toBe('full')
+    expect(log.encodeState()).toEqual(r.log.encodeState())
+    expect(log.rejected().find((x) => x.hash === backdated.hash)?.reason).toBe('unauthorized')
   })
 })

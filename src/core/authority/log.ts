@@ -12,6 +12,8 @@ import { validateAuthorityEntry } from './validate-entry.ts'
 
 export interface AuthorityLogInit {
   readonly room: RoomId
+  /** Entries between replay checkpoints (default 512): memory against the cost of a late entry. */
+  readonly checkpointEvery?: number
 }
 
 /** What building a new entry needs from the log: its parents and the lowest lamport it may take. */
@@ -44,14 +46,17 @@ export interface InviteView {
   readonly createdBy: AuthorId
 }
 
-/** How an `add` was absorbed: nothing new, appended to the replay, or a replay from scratch. */
-export type AddOutcome = 'unchanged' | 'incremental' | 'full'
+/**
+ * How an `add` was absorbed: nothing new; appended to the replay; replayed from a checkpoint
+ * before a late entry; or replayed from scratch.
+ */
+export type AddOutcome = 'unchanged' | 'incremental' | 'resumed' | 'full'
 
 /**
  * A room's authority log and the ACL replayed from it. Takes signed entries in any order, any
  * number of times; holds back entries whose parents are missing (then `complete` is false);
- * applies entries that extend the log incrementally and replays from scratch only when a late
- * entry sorts before ones already applied. The same set of entries always yields the same state.
+ * applies entries that extend the log incrementally; a late entry that sorts before applied ones
+ * replays from a checkpoint before it (or from scratch once the void rule has fired). The same set of entries always yields the same state.
  */
 export class AuthorityLog implements AclView {
   readonly room: RoomId
@@ -69,7 +74,7 @@ export class AuthorityLog implements AclView {
 
   constructor (init: AuthorityLogInit) {
     this.room = init.room
-    this.replay = new Replay(this.room, this.broken)
+    this.replay = new Replay(this.room, this.broken, init.checkpointEvery)
   }
 
   /** Adds entries already checked by {@link validateAuthorityEntry}; entries for another room are ignored. */
@@ -135,9 +140,7 @@ export class AuthorityLog implements AclView {
       return 'incremental'
     }
     this.order = [...this.order, ...fresh].sort(compareNodes)
-    this.replay = new Replay(this.room, this.broken)
-    this.replay.run(this.order)
-    return 'full'
+    return this.replay.rerun(this.order, this.order.indexOf(fresh[0]!)) ? 'resumed' : 'full'
   }
 
   /** True once genesis is applied and no entry waits for a missing parent. */

@@ -3,7 +3,7 @@ import type { AuthorId, EntryHash, RoomId } from '../types.ts'
 import { type DagNode, ancestorsAmong } from './dag.ts'
 import { Action, type AuthorityEntry } from './entry.ts'
 import { applyEntry, recordRejection } from './reducer.ts'
-import { type AclState, emptyState } from './state.ts'
+import { type AclState, cloneState, emptyState } from './state.ts'
 import { standingOf } from './standing.ts'
 
 /**
@@ -28,26 +28,68 @@ function actorsOf (e: AuthorityEntry): AuthorId[] {
 
 const VOID = 'its signer or invite was removed by an entry this one does not descend from'
 
+/** State after the first `at` nodes of the order, with the void-rule bookkeeping at that point. */
+interface Checkpoint {
+  readonly at: number
+  readonly state: AclState
+  readonly removals: Map<AuthorId, DagNode[]>
+  readonly acceptedBy: Map<AuthorId, DagNode[]>
+}
+
+/** Default nodes between checkpoints: a late entry replays at most this many plus what follows it. */
+export const CHECKPOINT_EVERY = 512
+
 /**
  * Runs the reducer over nodes in replay order and enforces the void rule: once a removal R of key
- * K (ban, revoke, demotion, invite revocation) is accepted, K's entries are void unless they are ancestors of R (K
- * made them before R) or descendants of R (judged then by the state, which may have re-admitted K). An accepted entry
- * of K that turns out to be concurrent with a later-ordered R is voided retroactively by restarting
- * the pass with it marked void; voids only grow within one replay, so the restarts end.
+ * K (ban, revoke, demotion, invite revocation) is accepted, K's entries are void unless they are
+ * ancestors of R (K made them before R) or descendants of R (judged then by the state, which may
+ * have re-admitted K). An accepted entry of K that turns out to be concurrent with a later-ordered
+ * R is voided retroactively by restarting the pass with it marked void; voids only grow within one
+ * replay, so the restarts end.
+ *
+ * While nothing has been voided, a pass is a plain left fold, so it keeps checkpoints: a late
+ * entry then replays from the last checkpoint before it instead of from the empty state.
  */
 export class Replay {
   state: AclState
   private readonly voided = new Set<EntryHash>()
   private removals = new Map<AuthorId, DagNode[]>()
   private acceptedBy = new Map<AuthorId, DagNode[]>()
+  private checkpoints: Checkpoint[] = []
+  /** How many nodes of the order the live state has absorbed. */
+  private applied = 0
 
-  constructor (private readonly room: RoomId, private readonly broken: ReadonlyMap<EntryHash, { entry: AuthorityEntry, detail: string }>) {
+  constructor (
+    private readonly room: RoomId,
+    private readonly broken: ReadonlyMap<EntryHash, { entry: AuthorityEntry, detail: string }>,
+    private readonly checkpointEvery = CHECKPOINT_EVERY
+  ) {
     this.state = this.fresh()
   }
 
   /** Replays `order` from the empty state, restarting whenever a void is discovered late. */
   run (order: readonly DagNode[]): void {
-    while (!this.pass(order)) { /* a late void was found: replay again with it */ }
+    while (!this.pass(order, undefined)) { /* a late void was found: replay again with it */ }
+  }
+
+  /**
+   * Replays after nodes were inserted into `order`, the first at index `from`. Resumes from the
+   * last checkpoint at or before it when that is sound (no voids so far), else replays from scratch.
+   * Returns whether it could resume.
+   */
+  rerun (order: readonly DagNode[], from: number): boolean {
+    this.checkpoints = this.checkpoints.filter((c) => c.at <= from)
+    const resumeAt = this.voided.size === 0 ? this.checkpoints.at(-1) : undefined
+    if (resumeAt == null) {
+      // voids found for the old set may not hold for the new one: start over with none
+      this.voided.clear()
+      this.run(order)
+      return false
+    }
+    // with no voids the pass from the checkpoint is exactly what a pass from scratch would do;
+    // if it finds a void, so would that one, and the restarts go on from there alike
+    if (!this.pass(order, resumeAt)) this.run(order)
+    return true
   }
 
   /**
@@ -56,7 +98,7 @@ export class Replay {
    */
   extend (nodes: readonly DagNode[], order: readonly DagNode[]): void {
     for (const node of nodes) {
-      if (!this.step(node)) {
+      if (!this.advance(node)) {
         this.run(order)
         return
       }
@@ -66,6 +108,7 @@ export class Replay {
   /** Notes an entry that can never apply (its chain is broken) in the live state. */
   noteBroken (entry: AuthorityEntry, detail: string): void {
     recordRejection(this.state, entry, { ok: false, reason: RejectReason.BrokenChain, detail })
+    for (const c of this.checkpoints) recordRejection(c.state, entry, { ok: false, reason: RejectReason.BrokenChain, detail })
   }
 
   private fresh (): AclState {
@@ -74,12 +117,31 @@ export class Replay {
     return state
   }
 
-  private pass (order: readonly DagNode[]): boolean {
-    this.state = this.fresh()
-    this.removals = new Map()
-    this.acceptedBy = new Map()
-    for (const node of order) if (!this.step(node)) return false
+  private pass (order: readonly DagNode[], from: Checkpoint | undefined): boolean {
+    if (from == null) {
+      this.state = this.fresh()
+      this.removals = new Map()
+      this.acceptedBy = new Map()
+      this.checkpoints = []
+    } else {
+      this.state = cloneState(from.state)
+      this.removals = cloneLists(from.removals)
+      this.acceptedBy = cloneLists(from.acceptedBy)
+    }
+    this.applied = from?.at ?? 0
+    for (let i = this.applied; i < order.length; i++) if (!this.advance(order[i]!)) return false
     return true
+  }
+
+  /** Checkpoints if due, then steps; a step that voids an earlier entry ends checkpointing. */
+  private advance (node: DagNode): boolean {
+    if (this.applied % this.checkpointEvery === 0 && this.voided.size === 0 && this.checkpoints.at(-1)?.at !== this.applied) {
+      this.checkpoints.push({ at: this.applied, state: cloneState(this.state), removals: cloneLists(this.removals), acceptedBy: cloneLists(this.acceptedBy) })
+    }
+    this.applied++
+    if (this.step(node)) return true
+    this.checkpoints = []
+    return false
   }
 
   /** Applies one node; false when it exposed earlier accepted entries that must be void. */
@@ -104,6 +166,8 @@ export class Replay {
     return concurrent.length === 0
   }
 }
+
+const cloneLists = <K, V>(m: ReadonlyMap<K, readonly V[]>): Map<K, V[]> => new Map([...m].map(([k, v]) => [k, [...v]]))
 
 function push<K, V> (m: Map<K, V[]>, k: K, v: V): void {
   const list = m.get(k)

@@ -100,6 +100,20 @@ export function emptyState (room: RoomId): AclState {
   }
 }
 
+/** A deep copy of the parts transforms mutate; immutable records (roles, bans, rejections) are shared. */
+export function cloneState (s: AclState): AclState {
+  return {
+    ...s,
+    roles: new Map(s.roles),
+    members: new Map([...s.members].map(([k, m]) => [k, { ...m }])),
+    bans: new Map(s.bans),
+    departed: new Map(s.departed),
+    channels: new Map([...s.channels].map(([k, c]) => [k, { ...c, pins: [...c.pins] }])),
+    invites: new Map([...s.invites].map(([k, i]) => [k, { ...i }])),
+    rejected: new Map(s.rejected)
+  }
+}
+
 const sortedValues = <K extends string, V>(m: ReadonlyMap<K, V>): V[] => [...m.keys()].sort().map((k) => m.get(k)!)
 
 /**
