@@ -202,6 +202,62 @@ test.describe('the app, two users and a QR scanner, over the real relay', () => 
     }
   })
 
+  test('moderation: roles, channels, pins and deleting another member\'s message, offered by capability', async ({ browser }) => {
+    const { page: owner } = await openApp(browser, relay)
+    await onboard(owner, 'Olga')
+    await createRoom(owner, 'Modlab')
+    await owner.getByRole('button', { name: 'Invite people' }).click()
+    await owner.getByRole('button', { name: 'Create invite' }).click()
+    const link = await owner.getByLabel('Invite link').inputValue()
+    await owner.getByRole('button', { name: 'Close' }).click()
+    const { page: member } = await openApp(browser, relay, link)
+    await onboard(member, 'Max')
+    await expect(member.getByRole('heading', { name: 'Modlab' })).toBeVisible(PEER_TIMEOUT)
+
+    // A plain member is offered no moderation: no channel, role or ban controls, no pin or delete on others.
+    await send(member, 'a message from Max')
+    await expect(message(owner, 'a message from Max')).toBeVisible(PEER_TIMEOUT)
+    await send(owner, 'pin me')
+    await expect(message(member, 'pin me')).toBeVisible(PEER_TIMEOUT)
+    await expect(message(member, 'pin me').getByRole('button', { name: 'Delete' })).toHaveCount(0)
+    await expect(message(member, 'pin me').getByRole('button', { name: 'Pin' })).toHaveCount(0)
+    await member.getByRole('button', { name: 'Room settings' }).click()
+    const memberSettings = member.getByRole('dialog', { name: 'Modlab settings' })
+    await expect(memberSettings.getByRole('heading', { name: 'Roles', exact: true })).toBeVisible()
+    await expect(memberSettings.getByRole('heading', { name: 'Channels', exact: true })).toHaveCount(0)
+    await expect(memberSettings.getByLabel('New role')).toHaveCount(0)
+    await member.getByRole('button', { name: 'Close' }).click()
+
+    // The owner pins, deletes the member's message, defines a role and manages channels.
+    await message(owner, 'pin me').getByRole('button', { name: 'Pin' }).click()
+    await expect(message(member, 'pin me')).toContainText('pinned', PEER_TIMEOUT)
+    await message(owner, 'a message from Max').getByRole('button', { name: 'Delete' }).click()
+    await owner.getByRole('dialog', { name: 'Delete message' }).getByRole('button', { name: 'Delete' }).click()
+    await expect(message(member, 'a message from Max')).toHaveCount(0, PEER_TIMEOUT)
+
+    await owner.getByRole('button', { name: 'Room settings' }).click()
+    const settings = owner.getByRole('dialog', { name: 'Modlab settings' })
+    await settings.getByLabel('New role').fill('helper')
+    await settings.getByRole('checkbox', { name: 'pin' }).check()
+    await settings.getByRole('button', { name: 'Define role' }).click()
+    await expect(settings.getByRole('cell', { name: 'helper' })).toBeVisible()
+    await settings.getByLabel('New channel').fill('announcements')
+    await settings.getByRole('button', { name: 'Create channel' }).click()
+    await expect(settings.getByLabel('Name of #announcements')).toBeVisible()
+    await settings.getByLabel('Name of #announcements').fill('news')
+    await settings.getByRole('button', { name: 'Rename' }).nth(1).click()
+    await expect(settings.getByLabel('Name of #news')).toBeVisible()
+    await owner.getByRole('button', { name: 'Close' }).click()
+    await expect(member.getByRole('button', { name: 'news' })).toBeVisible(PEER_TIMEOUT)
+
+    // Granting the new role gives the member its capability: pins are now offered to them.
+    await owner.getByRole('button', { name: /^Max, / }).click()
+    await owner.getByLabel('Role').selectOption('helper')
+    await owner.getByRole('button', { name: 'Grant role' }).click()
+    await expect(member.getByRole('button', { name: /^Max, helper/ })).toBeVisible(PEER_TIMEOUT)
+    await expect(message(member, 'pin me').getByRole('button', { name: 'Unpin' })).toHaveCount(1)
+  })
+
   test('the status bar tells offline, nobody else in the room, and bootstrap unreachable apart', async ({ browser }) => {
     const { context, page } = await openApp(browser, relay)
     await onboard(page, 'Erin')
