@@ -34,8 +34,8 @@ async function peerWith (entries: ReadonlyArray<Awaited<ReturnType<typeof chain>
 }
 
 /** Runs the requesting side until the planner is done; returns what each peer was asked. */
-async function syncInto (local: Storage, peers: ReadonlyMap<string, SyncResponder>) {
-  const ingest = createFeedIngest({ storage: local, acl: createAclViewTwin() }, { room })
+async function syncInto (local: Storage, peers: ReadonlyMap<string, SyncResponder>, acl = createAclViewTwin()) {
+  const ingest = createFeedIngest({ storage: local, acl }, { room })
   const planner = createSyncPlanner({ batchSize: 250, maxInFlightPerPeer: 2 })
   for (const [name, responder] of peers) planner.addPeer(name, wire(await responder.hello([channel])))
   const asked = new Map<string, number>()
@@ -83,6 +83,18 @@ describe('range sync between peers', () => {
     expect(asked.get('alice')).toBeGreaterThan(1)
     expect(asked.get('bob')).toBeGreaterThan(1)
     expect(carol.putCalls()).toBeGreaterThanOrEqual(6)
+  })
+
+  it('finishes when our ACL refuses part of what peers hold (a ban), instead of asking again forever', async () => {
+    const [a0] = await Promise.all([chain(author(0), 40)])
+    const alice = await peerWith([a0], [])
+    const bob = await peerWith([a0.slice(0, 30)], [])
+    const carol = await startedMemoryStorage()
+    const acl = createAclViewTwin()
+    acl.ban(author(0).id, new Map([[channel, 12]]))
+    const { asked } = await syncInto(carol, new Map([['alice', alice.responder], ['bob', bob.responder]]), acl)
+    expect((await carol.feeds.heads(channel))[0]?.seq).toBe(12)
+    expect((asked.get('alice') ?? 0) + (asked.get('bob') ?? 0)).toBeLessThanOrEqual(4)
   })
 
   it('reports a peer that sends forged entries and completes from the honest one', async () => {

@@ -46,7 +46,11 @@ export interface SyncPlanner {
   reportInvalid (peer: PeerKey): void
   isUsable (peer: PeerKey): boolean
   plan (local: LocalSyncState): SyncPlan
-  /** The request was answered (Done), failed or timed out: it is no longer in flight. */
+  /**
+   * The request was answered (Done), failed or timed out: it is no longer in flight. The peer is
+   * not asked for that range again until its next Hello (see addPeer), so entries our ingest
+   * refuses are not fetched in a loop; a peer that failed should be removed instead.
+   */
   settle (assignment: Assignment): void
   readonly inFlight: readonly Assignment[]
 }
@@ -55,6 +59,12 @@ interface PeerState {
   readonly hello: Pick<Hello, 'authorityHeads' | 'clocks'>
   /** Its announced authority heads were already asked for once: do not loop on heads we cannot validate. */
   authorityAsked: boolean
+  /**
+   * Ranges already answered by this peer since its Hello, per feed (channel/author). What is still
+   * missing inside them was refused by our ingest (a ban, a channel our ACL does not know yet):
+   * asking the same peer again would loop, so only a new Hello makes them askable again.
+   */
+  readonly answered: Map<string, Array<readonly [number, number]>>
 }
 
 const keyOf = (a: Assignment): string =>
@@ -100,6 +110,21 @@ export function createSyncPlanner (init: SyncPlannerInit = {}): SyncPlanner {
     return undefined
   }
 
+  /** The highest seq from `cur` on that `peer` may still be asked for, given what it has and has already answered; below `cur` if none. */
+  function askable (peer: PeerKey, feed: string, cur: number, has: number): number {
+    let upTo = has
+    for (const [from, to] of peers.get(peer)?.answered.get(feed) ?? []) {
+      if (from <= cur && cur <= to) return cur - 1
+      if (from > cur) upTo = Math.min(upTo, from - 1)
+    }
+    return upTo
+  }
+
+  /** The end of the range `peer` answered that holds `cur`, if any. */
+  function answeredEnd (peer: PeerKey, feed: string, cur: number): number | undefined {
+    return peers.get(peer)?.answered.get(feed)?.find(([from, to]) => from <= cur && cur <= to)?.[1]
+  }
+
   function planFeeds (local: LocalSyncState): SyncPlan {
     const loads = new Map([...peers.keys()].map((p) => [p, load(p)]))
     const ranges: RangeAssignment[] = []
@@ -109,6 +134,7 @@ export function createSyncPlanner (init: SyncPlannerInit = {}): SyncPlanner {
       const holders = [...peers].map(([peer, s]) => ({ peer, clock: s.hello.clocks.get(channel) ?? new Map<AuthorId, number>() }))
       const wanted = mergeClocks(holders.map((h) => h.clock))
       for (const need of missingRanges(channel, local.clocks.get(channel) ?? new Map(), wanted)) {
+        const feed = `${channel}/${need.author}`
         const taken = [...inFlight.values()]
           .filter((a): a is RangeAssignment => a.kind === 'range' && a.channel === channel && a.author === need.author)
           .map((a) => [a.fromSeq, a.toSeq] as const)
@@ -116,9 +142,17 @@ export function createSyncPlanner (init: SyncPlannerInit = {}): SyncPlanner {
           let cur = from
           while (cur <= to) {
             const candidates = holders
-              .map(({ peer, clock }) => ({ peer, seq: clock.get(need.author) ?? 0, load: loads.get(peer) ?? 0 }))
+              .map(({ peer, clock }) => ({ peer, seq: askable(peer, feed, cur, clock.get(need.author) ?? 0), load: loads.get(peer) ?? 0 }))
               .filter((c) => c.seq >= cur && c.load < maxInFlight)
-            if (candidates.length === 0) { blocked = true; break }
+            if (candidates.length === 0) {
+              // Peers at capacity will be asked later; peers that already answered `cur` will not,
+              // but may still be asked for what lies beyond their answers.
+              blocked ||= holders.some(({ peer, clock }) => askable(peer, feed, cur, clock.get(need.author) ?? 0) >= cur)
+              const beyond = holders.map(({ peer }) => answeredEnd(peer, feed, cur)).filter((n) => n != null)
+              if (beyond.length === 0) break
+              cur = Math.min(...beyond) + 1
+              continue
+            }
             const end = Math.min(cur + batchSize - 1, to)
             const covering = candidates.filter((c) => c.seq >= end)
             const pick = (covering.length > 0 ? covering : candidates)
@@ -138,7 +172,7 @@ export function createSyncPlanner (init: SyncPlannerInit = {}): SyncPlanner {
   return {
     addPeer (peer, hello) {
       if (invalid.has(peer)) return
-      peers.set(peer, { hello, authorityAsked: false })
+      peers.set(peer, { hello, authorityAsked: false, answered: new Map() })
     },
     removePeer (peer) {
       peers.delete(peer)
@@ -151,7 +185,12 @@ export function createSyncPlanner (init: SyncPlannerInit = {}): SyncPlanner {
     },
     isUsable: (peer) => peers.has(peer),
     plan: (local) => planAuthority(local) ?? planFeeds(local),
-    settle (assignment) { inFlight.delete(keyOf(assignment)) },
+    settle (assignment) {
+      if (!inFlight.delete(keyOf(assignment)) || assignment.kind !== 'range') return
+      const feed = `${assignment.channel}/${assignment.author}`
+      const answered = peers.get(assignment.peer)?.answered
+      answered?.set(feed, [...(answered.get(feed) ?? []), [assignment.fromSeq, assignment.toSeq]])
+    },
     get inFlight () { return [...inFlight.values()] }
   }
 }
