@@ -13,6 +13,9 @@ const PEER_TIMEOUT = { timeout: 60_000 }
 /** Profiles (names) reach a newcomer on the client's presence rounds, slower than messages. */
 const PROFILE_TIMEOUT = { timeout: 150_000 }
 
+/** What the page's strict CSP blocked: the app must need nothing it forbids. */
+const cspViolations: string[] = []
+
 /**
  * The app as users get it (the production build served by `vite preview`) against the real relay
  * process: each user is a separate browser context (or browser), driven only through the UI.
@@ -25,6 +28,7 @@ async function openApp (browser: Browser, relay: RelayProcess | string, url = AP
     await route.fulfill({ json: { bootstrap: [bootstrap], profile: 'loopback', iceServers: [] } })
   })
   const page = await context.newPage()
+  page.on('console', (m) => { if (m.text().includes('Content Security Policy')) cspViolations.push(m.text()) })
   await page.goto(url)
   return { context, page }
 }
@@ -68,6 +72,7 @@ test.describe('the app, two users and a QR scanner, over the real relay', () => 
     relay = await startRelay()
   })
   test.afterAll(async () => { await relay.stop() })
+  test.afterEach(() => { expect(cspViolations.splice(0)).toEqual([]) })
 
   test('onboarding, a room, invites by link and by QR, chat with reply/edit/delete/reactions/mentions, and a ban', async ({ browser }) => {
     test.setTimeout(300_000)
@@ -249,6 +254,15 @@ test.describe('the app, two users and a QR scanner, over the real relay', () => 
     await expect(settings.getByLabel('Name of #news')).toBeVisible()
     await owner.getByRole('button', { name: 'Close' }).click()
     await expect(member.getByRole('button', { name: 'news' })).toBeVisible(PEER_TIMEOUT)
+
+    // Unread counts: a message in a channel Max is not viewing; opening it marks it read.
+    await owner.getByRole('button', { name: 'news' }).click()
+    await send(owner, 'first news')
+    await expect(member.getByRole('button', { name: /^news, 1 unread/ })).toBeVisible(PEER_TIMEOUT)
+    await member.getByRole('button', { name: /^news/ }).click()
+    await expect(message(member, 'first news')).toBeVisible()
+    await expect(member.getByRole('button', { name: 'news', exact: true })).toBeVisible()
+    await member.getByRole('button', { name: /^general/ }).click()
 
     // Granting the new role gives the member its capability: pins are now offered to them.
     await owner.getByRole('button', { name: /^Max, / }).click()
