@@ -1,11 +1,15 @@
-import { mkdirSync } from 'node:fs'
+import { execFile } from 'node:child_process'
+import { mkdirSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { promisify } from 'node:util'
 import { test, expect, chromium, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test'
 import { AxeBuilder } from '@axe-core/playwright'
 import { chromiumLaunchOptions } from './support/chromium.ts'
 import { startRelay, type RelayProcess } from './support/relay.ts'
 import { fakeCameraFlag, qrCodeVideo } from './support/qr-video.ts'
 
+const run = promisify(execFile)
 /** The production build under `vite preview`; APP_URL points a local run at a build of its own. */
 const APP = process.env.APP_URL ?? 'http://127.0.0.1:4173/'
 const SHOTS = join(import.meta.dirname, '..', 'e2e-artifacts', 'app')
@@ -65,7 +69,7 @@ const shot = async (page: Page, name: string): Promise<void> => {
   await page.screenshot({ path: join(SHOTS, `${name}.png`) })
 }
 
-test.describe('the app, two users and a QR scanner, over the real relay', () => {
+test.describe('the app over the real relay', () => {
   let relay: RelayProcess
   test.beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true })
@@ -295,12 +299,19 @@ test.describe('the app, two users and a QR scanner, over the real relay', () => 
 
   test('an identity exported as a passphrase-encrypted backup is restored in another browser profile', async ({ browser }) => {
     const { page: first } = await openApp(browser, relay)
+    // A 1600x1200 photo-like picture is resized in the page to fit the 32 KiB avatar limit.
+    const picture = join(mkdtempSync(join(tmpdir(), 'avatar-')), 'big.png')
+    await run('/usr/bin/ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'nullsrc=s=1600x1200,geq=random(1)*255:128:128', '-frames:v', '1', picture])
+    await first.getByLabel('Avatar (optional)').setInputFiles(picture)
+    await expect(first.getByRole('img', { name: 'Avatar preview' })).toBeVisible()
+    expect(Number((await first.locator('.avatar-picker .hint').textContent())?.replace(/\D/g, ''))).toBeLessThanOrEqual(32)
     await onboard(first, 'Dana')
     const fingerprint = await first.locator('.welcome .fingerprint').textContent()
     expect(fingerprint).toBeTruthy()
     await first.getByRole('button', { name: 'Create a room' }).first().click()
     await first.getByLabel('Room name').fill('Dana’s notes')
     await first.getByRole('button', { name: 'Create room' }).click()
+    await expect(first.locator('.user-panel img.avatar')).toBeVisible()
     await first.getByRole('button', { name: 'Your profile and backup' }).click()
     await expect(first.getByRole('dialog', { name: 'Your identity' })).toContainText(fingerprint!)
     await first.getByLabel('Backup passphrase').fill('correct horse battery')
