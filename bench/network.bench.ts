@@ -52,32 +52,40 @@ async function rawRtcRoundTrips (browser: Browser, n: number): Promise<number[]>
 }
 
 test('network: raw RTCDataChannel, gossip across 10 pages, DHT lookups', async ({ browser }) => {
-  const rtts = await rawRtcRoundTrips(browser, 500)
+  const rtts = await test.step('raw RTCDataChannel round trips', async () => rawRtcRoundTrips(browser, 500))
 
   const relay = await startRelay()
   try {
     const pages: Page[] = []
-    for (let i = 0; i < PEERS; i++) pages.push(await openPeer(browser, [relay.multiaddr]))
+    await test.step('open pages', async () => {
+      for (let i = 0; i < PEERS; i++) pages.push(await openPeer(browser, [relay.multiaddr]))
+    })
     const room = rawCidOf(new TextEncoder().encode('bench room')).toString()
-    for (const page of pages) {
-      await page.waitForFunction(() => window.net.status().addresses.some((a) => a.includes('/p2p-circuit/webrtc')))
-      await page.evaluate((t) => { window.net.subscribe(t) }, TOPIC)
-      await page.evaluate(async (k) => window.net.provide(k), room)
-    }
+    await test.step('reservations, subscriptions, provider records', async () => {
+      for (const page of pages) {
+        await page.waitForFunction(() => window.net.status().addresses.some((a) => a.includes('/p2p-circuit/webrtc')), undefined, { timeout: 60_000 })
+        await page.evaluate((t) => { window.net.subscribe(t) }, TOPIC)
+        await page.evaluate(async (k) => window.net.provide(k), room)
+      }
+    })
     // DHT lookups, then a full WebRTC mesh: each page dials every provider it finds
     const findMs: number[] = []
-    for (const page of pages) {
-      const { ms, providers } = await page.evaluate(async (k) => {
-        const t0 = performance.now()
-        const providers = await window.net.findProviders(k)
-        return { ms: performance.now() - t0, providers: providers.map((p) => p.peerId) }
-      }, room)
-      findMs.push(ms)
-      await page.evaluate(async (ids) => { await Promise.allSettled(ids.map(async (id) => window.net.dial(id))) }, providers)
-    }
-    for (const page of pages) {
-      await page.waitForFunction(([t, n]) => window.net.topicPeers(t as string).length >= (n), [TOPIC, PEERS - 1] as const, { timeout: 60_000 })
-    }
+    await test.step('find providers and dial them', async () => {
+      for (const page of pages) {
+        const { ms, providers } = await page.evaluate(async (k) => {
+          const t0 = performance.now()
+          const providers = await window.net.findProviders(k)
+          return { ms: performance.now() - t0, providers: providers.map((p) => p.peerId) }
+        }, room)
+        findMs.push(ms)
+        await page.evaluate(async (ids) => { await Promise.allSettled(ids.map(async (id) => window.net.dial(id))) }, providers)
+      }
+    })
+    await test.step('full topic mesh', async () => {
+      for (const page of pages) {
+        await page.waitForFunction(([t, n]) => window.net.topicPeers(t as string).length >= (n), [TOPIC, PEERS - 1] as const, { timeout: 60_000 })
+      }
+    })
 
     // load: every page publishes RATE_PER_S messages of PAYLOAD_BYTES for SECONDS
     const perPage = SECONDS * RATE_PER_S
