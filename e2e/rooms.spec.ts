@@ -63,6 +63,15 @@ test.describe('rooms over the real relay', () => {
       expect(members.sort()).toEqual([await idOf(a), await idOf(b), await idOf(c)].sort())
     })
 
+    await test.step('profiles, typing and the delivery indicator travel between the peers', async () => {
+      await expect.poll(async () => (await a.evaluate((r) => window.peer.room(r).members.map((m) => m.name), room)).sort()).toEqual(['alice', 'bob', 'carol'])
+      await expect.poll(async () => (await c.evaluate((r) => window.peer.room(r).members.map((m) => m.name), room)).sort()).toEqual(['alice', 'bob', 'carol'])
+      await b.evaluate((r) => { window.peer.typing(r) }, room)
+      await expect.poll(() => a.evaluate((r) => window.peer.typers(r), room)).toEqual([await idOf(b)])
+      const mine = (await a.evaluate(async (r) => window.peer.messages(r), room)).find((m) => m.text === 'welcome both')
+      expect(mine?.reached).toBeGreaterThanOrEqual(1)
+    })
+
     let d: Page | undefined
     await test.step('late joiner D syncs 1,200 earlier messages from several peers, in order', async () => {
       await Promise.all([a, b, c].map(async (p, i) => p.evaluate(async ([r, prefix]) => window.peer.sendMany(r!, prefix!, 400), [room, `bulk ${i}`])))
@@ -109,7 +118,7 @@ test.describe('rooms over the real relay', () => {
     relays.push(relay)
     const a = await openUser(browser, relay, 'alice')
     const room = await a.evaluate(async () => window.peer.createRoom('garbage room', 'open'))
-    expect(await a.evaluate(() => window.peer.connectivity().state)).toBe('no-peers')
+    await expect.poll(() => a.evaluate(() => window.peer.connectivity().state)).toBe('no-peers')
     const link = await a.evaluate((r) => window.peer.shareLink(r), room)
     const b = await openUser(browser, relay, 'bob')
     await join(b, link, room, 'garbage room')

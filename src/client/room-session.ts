@@ -75,7 +75,7 @@ export function createRoomSession (components: RoomSessionComponents, init: Room
   const syncWith = (peer: string): void => {
     if (synced.has(peer)) return
     synced.add(peer)
-    void sync.syncWith(peer).catch(() => { synced.delete(peer) })
+    void sync.syncWith(peer).then((ok) => { if (!ok) synced.delete(peer) }, () => { synced.delete(peer) })
   }
 
   const publishProfile = async (): Promise<void> => {
@@ -160,7 +160,7 @@ export function createRoomSession (components: RoomSessionComponents, init: Room
       await Promise.allSettled(found.map(async (p) => {
         await node.dialPeer(p.peerId, signal != null ? { signal } : {}).catch(async () => node.dialPeer(p.addrs, signal != null ? { signal } : {}))
         synced.add(p.peerId)
-        await sync.syncWith(p.peerId, signal)
+        if (!await sync.syncWith(p.peerId, signal)) synced.delete(p.peerId)
       }))
       return found.length
     },

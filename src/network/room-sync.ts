@@ -121,8 +121,11 @@ export interface RoomSyncInit {
 interface Session { readonly stream: Stream, readonly reader: Reader, queue: Promise<unknown>, nextId: number }
 
 export interface RoomSync {
-  /** Exchanges Hellos with `peer` and fetches what it has that we lack (authority first); resolves when the room's sync settles. */
-  syncWith (peer: string, signal?: AbortSignal): Promise<void>
+  /**
+   * Exchanges Hellos with `peer` and fetches what it has that we lack (authority first); resolves
+   * when the room's sync settles, with false when no sync stream could be opened with the peer.
+   */
+  syncWith (peer: string, signal?: AbortSignal): Promise<boolean>
   /** The peer's Hello arrived on its own stream (it synced from us): fetch back what it has. */
   noteHello (peer: string, hello: Hello): void
   responder: SyncResponder
@@ -264,16 +267,17 @@ export function createRoomSync (components: RoomSyncComponents, init: RoomSyncIn
   return {
     responder,
     async syncWith (peer, signal) {
-      if (stopped) return
+      if (stopped) return false
       if (!sessions.has(peer)) {
         let pending = opening.get(peer)
         if (pending == null) {
           pending = open(peer, signal).catch(() => undefined).finally(() => { opening.delete(peer) })
           opening.set(peer, pending)
         }
-        if (await pending == null) return
+        if (await pending == null) return false
       }
       await kick()
+      return true
     },
     noteHello (peer, hello) {
       void (async () => {
