@@ -286,6 +286,10 @@ test.describe('the app over the real relay', () => {
     await expect(state).toHaveAccessibleName(/^Connectivity: Offline\./)
     await context.setOffline(false)
     await expect(state).toHaveAccessibleName(/^Connectivity: No peers online\./)
+    await page.getByRole('button', { name: 'Room settings' }).click()
+    await page.getByRole('button', { name: 'Leave room…' }).click()
+    await page.getByRole('button', { name: 'Leave room', exact: true }).click()
+    await expect(page.getByRole('heading', { name: 'Welcome to Peer Rooms' })).toBeVisible()
 
     // A relay that is not there (its address, a closed port): the app says so and still works locally.
     const deadRelay = relay.multiaddr.replace(/\/tcp\/\d+\//, '/tcp/9/')

@@ -8,7 +8,7 @@ import type { MessageActions } from './message-list.tsx'
 
 /** Consecutive messages by one author within this gap share a header, as in Discord. */
 const groupGapMs = 7 * 60_000
-export const quickReactions = ['👍', '❤️', '😂', '🎉', '😮', '😢'] as const
+const quickReactions = ['👍', '❤️', '😂', '🎉', '😮', '😢'] as const
 
 /** One message: header (or grouped), reply preview, safe markdown, reactions, and its actions. */
 export const MessageItem = memo(function MessageItem ({ message: m, previous, replied, actions }: {

@@ -1,6 +1,7 @@
 import { useState, type FormEvent, type ReactNode } from 'react'
 import { Capability, RoomPolicy, type RoomClient, type RoomSnapshot } from '../../client/api.ts'
 import type { AuthorId } from '../../core/types.ts'
+import { useClient } from '../client-context.ts'
 import { formatFull, shortId } from '../format.ts'
 import { Dialog, ErrorText, messageOf } from './dialog.tsx'
 
@@ -61,7 +62,28 @@ export function RoomSettings ({ room, snapshot, onClose }: { room: RoomClient, s
               </table>)}
         </Section>
       )}
+      <LeaveRoom room={room} onLeft={onClose} />
     </Dialog>
+  )
+}
+
+/** Leaving drops the room from this browser's list; its history lives on with the other members. */
+function LeaveRoom ({ room, onLeft }: { room: RoomClient, onLeft: () => void }) {
+  const client = useClient()
+  const [sure, setSure] = useState(false)
+  const [error, setError] = useState<string>()
+  return (
+    <Section title='Leave'>
+      {sure
+        ? (
+          <div className='row'>
+            <span>Leave this room? It leaves your list; the other members keep its history.</span>
+            <button type='button' onClick={() => setSure(false)}>Stay</button>
+            <button type='button' className='danger' onClick={() => { client.leaveRoom(room.id).then(onLeft, (err: unknown) => setError(messageOf(err))) }}>Leave room</button>
+          </div>)
+        : <button type='button' className='danger' onClick={() => setSure(true)}>Leave room…</button>}
+      <ErrorText error={error} />
+    </Section>
   )
 }
 
