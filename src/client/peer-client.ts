@@ -207,8 +207,10 @@ export function createPeerClient (init: PeerClientInit = {}): PeerClient & PeerC
     },
     async stop () {
       clearInterval(timer)
-      for (const j of rooms.values()) { j.session?.stop(); j.session = undefined; j.handle.stop() }
+      for (const j of rooms.values()) { j.session?.stop(); j.handle.stop() }
+      rooms.clear()
       await node?.stop()
+      node = undefined
       await storage.stop()
       started = undefined
     },
