@@ -24,8 +24,8 @@ const cspViolations: string[] = []
  * The app as users get it (the production build served by `vite preview`) against the real relay
  * process: each user is a separate browser context (or browser), driven only through the UI.
  */
-async function openApp (browser: Browser, relay: RelayProcess | string, url = APP): Promise<{ context: BrowserContext, page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+async function openApp (browser: Browser, relay: RelayProcess | string, url = APP, colorScheme: 'light' | 'dark' = 'light'): Promise<{ context: BrowserContext, page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme })
   // `npm start` serves /config.json next to the app; here the test's own relay is the bootstrap node.
   const bootstrap = typeof relay === 'string' ? relay : relay.multiaddr
   await context.route('**/config.json', async (route) => {
@@ -114,7 +114,7 @@ test.describe('the app over the real relay', () => {
 
     // A newcomer opens the link: onboarding first, then the app joins the room the link names.
     expect(link).toContain('#/join/')
-    const { page: bob } = await openApp(browser, relay, link)
+    const { page: bob } = await openApp(browser, relay, link, 'dark')
     await onboard(bob, 'Bob')
     await expect(bob.getByRole('heading', { name: 'Book Club' })).toBeVisible(PEER_TIMEOUT)
     await expect(message(bob, 'Welcome to the club')).toBeVisible(PEER_TIMEOUT)
@@ -173,8 +173,9 @@ test.describe('the app over the real relay', () => {
       await expect(bob.getByText('This message was deleted.')).toBeVisible()
 
       await expectNoA11yViolations(alice)
+      await expectNoA11yViolations(bob)
       await shot(alice, '3-chat')
-      await shot(bob, '3-chat-bob')
+      await shot(bob, '3-chat-bob-dark')
 
       // A ban: Alice bans Carol with a reason; every peer knows, and Carol can no longer post.
       await alice.getByRole('button', { name: /^Carol, / }).click()
