@@ -3,8 +3,9 @@ import { ConnectionBudgetExhaustedError } from './errors.ts'
 /**
  * Chrome lets a tab create about 500 RTCPeerConnections over its whole lifetime (closed ones still
  * count; js-libp2p#2591). Every WebRTC dial and every accepted WebRTC offer takes one from this
- * budget; once it is spent we stop dialling WebRTC addresses (the gater) and refuse new offers, so
- * the tab degrades to the connections it has instead of hitting the browser's hard failure.
+ * budget; once it is spent we stop dialling WebRTC addresses and stop serving the WebRTC signalling
+ * protocol (so a remote's offer fails at once, not at its dial timeout), and the tab degrades to the
+ * connections it has and relayed circuits instead of hitting the browser's hard failure.
  */
 export interface ConnectionBudget {
   readonly limit: number
@@ -17,7 +18,8 @@ export interface ConnectionBudget {
 /** Default budget: headroom below Chrome's ~500 for pages that also use WebRTC for media. */
 export const DEFAULT_RTC_CONNECTION_BUDGET = 400
 
-export function createConnectionBudget (limit: number = DEFAULT_RTC_CONNECTION_BUDGET): ConnectionBudget {
+/** `onExhausted` runs once, when the last connection is taken. */
+export function createConnectionBudget (limit: number = DEFAULT_RTC_CONNECTION_BUDGET, onExhausted?: () => void): ConnectionBudget {
   let used = 0
   return {
     limit,
@@ -26,6 +28,7 @@ export function createConnectionBudget (limit: number = DEFAULT_RTC_CONNECTION_B
     take () {
       if (used >= limit) throw new ConnectionBudgetExhaustedError(limit)
       used++
+      if (used === limit) onExhausted?.()
     }
   }
 }

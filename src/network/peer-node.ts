@@ -111,12 +111,18 @@ export interface PeerNode {
 }
 
 const DIAL_TIMEOUT_MS = 15_000
+/** @libp2p/webrtc's signalling protocol (not exported by the package). */
+const WEBRTC_SIGNALING_PROTOCOL = '/webrtc-signaling/0.0.1'
 const CACHED_PEERS_AT_START = 6
 
 /** Builds a peer node; the libp2p key exists from here on, so `peerId` is known before start. */
 export async function createPeerNode (components: PeerNodeComponents, init: PeerNodeInit): Promise<PeerNode> {
-  const budget = createConnectionBudget(init.rtcConnectionBudget ?? DEFAULT_RTC_CONNECTION_BUDGET)
-  const libp2p = await createBrowserLibp2p({
+  let node: BrowserLibp2p | undefined
+  const budget = createConnectionBudget(init.rtcConnectionBudget ?? DEFAULT_RTC_CONNECTION_BUDGET, () => {
+    // refuse further offers at protocol negotiation; the remote falls back to a relayed circuit at once
+    void node?.unhandle(WEBRTC_SIGNALING_PROTOCOL).catch(() => {})
+  })
+  const libp2p = node = await createBrowserLibp2p({
     profile: init.profile ?? NetworkProfile.Default,
     budget,
     maxConnections: init.maxConnections ?? 48,
