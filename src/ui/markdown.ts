@@ -36,3 +36,8 @@ export function renderMarkdown (text: string): string {
   cache.set(text, html)
   return html
 }
+
+/** The words of a message without its markup, for one-line previews (replies). */
+export function markdownToText (text: string): string {
+  return new DOMParser().parseFromString(renderMarkdown(text), 'text/html').body.textContent ?? ''
+}

@@ -1,7 +1,7 @@
 import { memo, useMemo, useState, type KeyboardEvent } from 'react'
 import type { MessageSnapshot } from '../../client/api.ts'
 import { dayKey, formatDay, formatFull, formatTime } from '../format.ts'
-import { renderMarkdown } from '../markdown.ts'
+import { markdownToText, renderMarkdown } from '../markdown.ts'
 import { Avatar } from './avatar.tsx'
 import { Icon } from './icons.tsx'
 import type { MessageActions } from './message-list.tsx'
@@ -34,7 +34,7 @@ export const MessageItem = memo(function MessageItem ({ message: m, previous, re
           <div className='reply-preview'>
             <span aria-hidden='true'>↪</span>
             {replied != null
-              ? <><strong>{actions.nameOf(replied.author)}</strong> <span className='snippet'>{replied.deleted ? 'deleted message' : (replied.text ?? '').slice(0, 120)}</span></>
+              ? <><strong>{actions.nameOf(replied.author)}</strong> <span className='snippet'>{replied.deleted ? 'deleted message' : markdownToText(replied.text ?? '').slice(0, 120)}</span></>
               : <span className='snippet'>a message further up</span>}
           </div>
         )}
