@@ -134,7 +134,7 @@ export function createRoomSession (components: RoomSessionComponents, init: Room
             void publishPresence()
           }
         },
-        onGap: (peer) => { synced.delete(peer); syncWith(peer) },
+        onGap: (peer) => { sync.resync(peer) },
         onReject: (peer, reason, detail) => { init.onBadPeer(peer, `${reason}: ${detail}`) },
         onProfile: (bytes) => profiles.offer(bytes)
       })

@@ -26,6 +26,8 @@ export interface SyncProgress { readonly active: boolean, readonly received: num
 /** How long one request may take before the peer is given up on (and its ranges go elsewhere). */
 const REQUEST_TIMEOUT_MS = 60_000
 const HELLO_TIMEOUT_MS = 15_000
+/** Least time between two gap-driven re-syncs with one peer. */
+const RESYNC_INTERVAL_MS = 5_000
 
 type Reader = AsyncIterator<{ subarray (): Uint8Array }>
 
@@ -126,6 +128,11 @@ export interface RoomSync {
    * when the room's sync settles, with false when no sync stream could be opened with the peer.
    */
   syncWith (peer: string, signal?: AbortSignal): Promise<boolean>
+  /**
+   * Something from `peer` needs entries we lack (a gap under gossip): reopen its stream so its
+   * fresh Hello (its current clocks) is planned against; at most once per interval per peer.
+   */
+  resync (peer: string): void
   /** The peer's Hello arrived on its own stream (it synced from us): fetch back what it has. */
   noteHello (peer: string, hello: Hello): void
   responder: SyncResponder
@@ -151,6 +158,7 @@ export function createRoomSync (components: RoomSyncComponents, init: RoomSyncIn
   const opening = new Map<string, Promise<Session | undefined>>()
   const running = new Set<Promise<void>>()
   const fromPeer = new Map<string, number>()
+  const lastResync = new Map<string, number>()
   let received = 0
   let expected = 0
   let driving: Promise<void> | undefined
@@ -289,6 +297,13 @@ export function createRoomSync (components: RoomSyncComponents, init: RoomSyncIn
     },
     progress: () => ({ active: driving != null, received, expected }),
     sources: () => fromPeer,
+    resync (peer) {
+      const now = Date.now()
+      if (stopped || now - (lastResync.get(peer) ?? 0) < RESYNC_INTERVAL_MS) return
+      lastResync.set(peer, now)
+      if (sessions.has(peer)) drop(peer)
+      void this.syncWith(peer).catch(() => false)
+    },
     distrust (peer) {
       planner.reportInvalid(peer)
       const s = sessions.get(peer)
