@@ -145,6 +145,8 @@ test.describe('the app over the real relay', () => {
       const reply = message(bob, 'Hello Bob, glad you came')
       await expect(reply).toBeVisible(PEER_TIMEOUT)
       await expect(reply.locator('.reply-preview')).toContainText('Hi everyone')
+      await reply.getByRole('button', { name: /^Go to the message by .* this replies to$/ }).click()
+      await expect(message(bob, 'Hi everyone').first()).toBeInViewport()
 
       await message(alice, 'Welcome to the club').hover()
       await message(alice, 'Welcome to the club').getByRole('button', { name: 'Edit' }).click()

@@ -15,6 +15,8 @@ export interface TimelineWindow {
   total (): number | undefined
   at (index: number): MessageSnapshot | undefined
   find (hash: EntryHash): MessageSnapshot | undefined
+  /** Position in display order of a loaded message (for jumping to a reply's original). */
+  indexOf (hash: EntryHash): number | undefined
   /** Makes sure [start, end) is loaded; called with the rendered range of the list. */
   request (start: number, end: number): void
   /** The channel changed: re-fetch what is on screen. */
@@ -100,6 +102,13 @@ export function createTimelineWindow (room: RoomClient, channel: ChannelId, init
       for (const page of pages.values()) {
         const found = page.messages.find((m) => m.hash === hash)
         if (found !== undefined) return found
+      }
+      return undefined
+    },
+    indexOf (hash) {
+      for (const page of pages.values()) {
+        const i = page.messages.findIndex((m) => m.hash === hash)
+        if (i >= 0) return page.offset + i
       }
       return undefined
     },

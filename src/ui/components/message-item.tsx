@@ -1,5 +1,6 @@
 import { memo, useMemo, useState, type KeyboardEvent } from 'react'
 import type { MessageSnapshot } from '../../client/api.ts'
+import type { EntryHash } from '../../core/types.ts'
 import { dayKey, formatDay, formatFull, formatTime } from '../format.ts'
 import { markdownToText, renderMarkdown } from '../markdown.ts'
 import { Avatar } from './avatar.tsx'
@@ -11,11 +12,12 @@ const groupGapMs = 7 * 60_000
 const quickReactions = ['👍', '❤️', '😂', '🎉', '😮', '😢'] as const
 
 /** One message: header (or grouped), reply preview, safe markdown, reactions, and its actions. */
-export const MessageItem = memo(function MessageItem ({ message: m, previous, replied, actions }: {
+export const MessageItem = memo(function MessageItem ({ message: m, previous, replied, actions, onJump }: {
   message: MessageSnapshot
   previous: MessageSnapshot | undefined
   replied: MessageSnapshot | undefined
   actions: MessageActions
+  onJump: (hash: EntryHash) => void
 }) {
   const [picking, setPicking] = useState(false)
   const mine = m.author === actions.me
@@ -34,7 +36,10 @@ export const MessageItem = memo(function MessageItem ({ message: m, previous, re
           <div className='reply-preview'>
             <span aria-hidden='true'>↪</span>
             {replied != null
-              ? <><strong>{actions.nameOf(replied.author)}</strong> <span className='snippet'>{replied.deleted ? 'deleted message' : markdownToText(replied.text ?? '').slice(0, 120)}</span></>
+              ? (
+                <button type='button' className='reply-jump' aria-label={`Go to the message by ${actions.nameOf(replied.author)} this replies to`} onClick={() => onJump(replied.hash)}>
+                  <strong>{actions.nameOf(replied.author)}</strong> <span className='snippet'>{replied.deleted ? 'deleted message' : markdownToText(replied.text ?? '').slice(0, 120)}</span>
+                </button>)
               : <span className='snippet'>a message further up</span>}
           </div>
         )}

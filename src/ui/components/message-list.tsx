@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useRef, useSyncExternalStore } from 'react'
+import { useCallback, useEffect, useLayoutEffect, useRef, useSyncExternalStore } from 'react'
 import { useVirtualizer } from '@tanstack/react-virtual'
 import type { ChannelSnapshot, MessageSnapshot, RoomClient } from '../../client/api.ts'
 import type { AuthorId, EntryHash } from '../../core/types.ts'
@@ -65,6 +65,13 @@ export function MessageList ({ room, channel, timeline, actions }: { room: RoomC
     return () => document.removeEventListener('visibilitychange', markIfSeen)
   }, [room, channel.id, total, channel.unread])
 
+  const jumpTo = useCallback((hash: EntryHash) => {
+    const index = timeline.indexOf(hash)
+    if (index === undefined) return
+    atBottom.current = false
+    virtualizer.scrollToIndex(index, { align: 'center' })
+  }, [timeline, virtualizer])
+
   const onScroll = () => {
     const el = scrollRef.current
     if (el == null) return
@@ -91,7 +98,7 @@ export function MessageList ({ room, channel, timeline, actions }: { room: RoomC
             >
               {message == null
                 ? <div className='message placeholder' aria-label='Loading message'>…</div>
-                : <MessageItem message={message} previous={item.index > 0 ? timeline.at(item.index - 1) : undefined} replied={message.replyTo != null ? timeline.find(message.replyTo) : undefined} actions={actions} />}
+                : <MessageItem message={message} previous={item.index > 0 ? timeline.at(item.index - 1) : undefined} replied={message.replyTo != null ? timeline.find(message.replyTo) : undefined} actions={actions} onJump={jumpTo} />}
             </div>
           )
         })}
