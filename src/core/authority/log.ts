@@ -3,7 +3,7 @@ import type { Validated } from '../result.ts'
 import type { AuthorId, ChannelId, EntryHash, RoomId } from '../types.ts'
 import { can, mayAppend } from './acl-queries.ts'
 import type { RoleDefinition } from './capabilities.ts'
-import { type DagNode, compareNodes } from './dag.ts'
+import { type DagNode, ancestorsAmong, compareNodes } from './dag.ts'
 import { type AuthorityEntry, type Frontier, type Policy, PREV_MAX, type SignedAuthorityEntry } from './entry.ts'
 import { Replay } from './replay.ts'
 import { type BanState, type Rejection, encodeAclState } from './state.ts'
@@ -180,8 +180,11 @@ export class AuthorityLog implements AclView {
       if (refused.has(n.entry.hash)) stack.push(...n.parents)
       else accepted.add(n)
     }
-    for (const n of accepted) for (const p of n.parents) accepted.delete(p)
-    const prev = [...accepted].sort((a, b) => compareNodes(b, a)).slice(0, PREV_MAX).map((n) => n.entry.hash).sort()
+    // keep only tips: drop any accepted node that is an ancestor of another (a set, so order-free)
+    const candidates = [...accepted]
+    const covered = new Set<DagNode>()
+    for (const n of candidates) for (const a of ancestorsAmong(n, candidates)) covered.add(a)
+    const prev = candidates.filter((n) => !covered.has(n)).sort((a, b) => compareNodes(b, a)).slice(0, PREV_MAX).map((n) => n.entry.hash).sort()
     return { room: this.room, prev, lamport: Math.max(this.topLamport, seenLamport) + 1 }
   }
 
