@@ -14,6 +14,6 @@ export default defineConfig({
   use: { launchOptions: chromiumLaunchOptions() },
   webServer: [
     { command: 'npx vite preview --port 4173 --strictPort', url: 'http://127.0.0.1:4173/', reuseExistingServer: true, timeout: 60_000 },
-    { command: 'npx vite --port 5173 --strictPort', url: 'http://127.0.0.1:5173/e2e/harness/index.html', reuseExistingServer: true, timeout: 120_000 }
+    { command: 'VITE_NO_HMR=1 npx vite --port 5173 --strictPort', url: 'http://127.0.0.1:5173/e2e/harness/index.html', reuseExistingServer: true, timeout: 120_000 }
   ]
 })

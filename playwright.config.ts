@@ -22,6 +22,6 @@ export default defineConfig({
   },
   webServer: [
     { command: 'npx vite preview --port 4173 --strictPort', url: 'http://127.0.0.1:4173/', reuseExistingServer: !process.env.CI, timeout: 60_000 },
-    { command: 'npx vite --port 5173 --strictPort', url: 'http://127.0.0.1:5173/e2e/harness/index.html', reuseExistingServer: !process.env.CI, timeout: 120_000 }
+    { command: 'VITE_NO_HMR=1 npx vite --port 5173 --strictPort', url: 'http://127.0.0.1:5173/e2e/harness/index.html', reuseExistingServer: !process.env.CI, timeout: 120_000 }
   ]
 })

@@ -14,6 +14,7 @@ const devInlineStyles: Plugin = {
 export default defineConfig({
   plugins: [react(), devInlineStyles],
   build: { target: 'es2022', sourcemap: true },
-  server: { port: 5173, strictPort: true },
+  // Test runs set VITE_NO_HMR: a file saved during a run must not reload a page mid-test.
+  server: { port: 5173, strictPort: true, hmr: process.env.VITE_NO_HMR == null },
   preview: { port: 4173, strictPort: true }
 })
