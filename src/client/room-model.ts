@@ -43,7 +43,7 @@ export interface RoomModel {
   /** Largest lamport seen in the room: a new entry takes one more. */
   readonly lamport: number
   load (): Promise<void>
-  /** Validates authority entries (sync or gossip), stores the ones the replay does not refuse. */
+  /** Validates authority entries (sync or gossip) and stores them, refused ones from known keys included. */
   addAuthority (entries: readonly Uint8Array[]): Promise<AuthorityAddResult>
   /** The GossipSub verdict for one authority entry; an accepted one is already stored. */
   validateAuthorityForGossip (bytes: Uint8Array): Promise<GossipVerdict>
@@ -112,6 +112,13 @@ export function createRoomModel (components: RoomModelComponents, init: RoomMode
     return s
   }
 
+  /** Keys that have held a place in the room: members, departed members, banned keys. */
+  const keysKnownInRoom = (): Set<string> => new Set<string>([
+    ...log.members().map((m) => m.id),
+    ...log.departed().keys(),
+    ...log.bans().map((b) => b.target)
+  ])
+
   const addAuthority = async (entries: readonly Uint8Array[]): Promise<AuthorityAddResult> => {
     const verdicts = await Promise.all(entries.map((bytes) => validateAuthorityEntry(bytes, room)))
     const rejected: AuthorityRejection[] = []
@@ -128,11 +135,16 @@ export function createRoomModel (components: RoomModelComponents, init: RoomMode
         if (r != null) rejected.push({ hash: e.hash, reason: r.reason, detail: r.detail, senderFault: false })
         return r == null
       })
-      if (added.length > 0) {
-        await storage.authority.putEntries(added.map((e) => ({ hash: e.hash, room, bytes: e.bytes, receivedAt: Date.now() })))
-        for (const e of added) seen(e.entry.lamport)
-        emit(authorityListeners, added)
+      // Whether an entry is refused can change when an earlier-ordered concurrent entry arrives, so
+      // refused entries are kept too: only the same set gives the same state on every peer
+      // (docs/protocol/authority.md, "Keep refused entries"). A stranger's can never matter, only flood.
+      const known = keysKnownInRoom()
+      const kept = fresh.filter((e) => !refused.has(e.hash) || known.has(e.entry.signer))
+      if (kept.length > 0) {
+        await storage.authority.putEntries(kept.map((e) => ({ hash: e.hash, room, bytes: e.bytes, receivedAt: Date.now() })))
+        for (const e of kept) seen(e.entry.lamport)
       }
+      if (added.length > 0) emit(authorityListeners, added)
       if (rejected.length > 0) emit(rejectListeners, rejected)
       return { added, rejected }
     }
