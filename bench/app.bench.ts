@@ -106,15 +106,20 @@ test('the message list over 100,000 messages: frame times while scrolling, and a
       frames.push(now - last)
       last = now
     }
-    const t0 = performance.now()
-    list.scrollTop = 0
-    while (document.querySelector('[data-index="0"] article') == null) await frame()
-    return { frames, jumpMs: performance.now() - t0, rows: document.querySelectorAll('.message-row').length }
+    return { frames, rows: document.querySelectorAll('.message-row').length }
   })
+  // Jump to the oldest message: from setting the scroll position to its row rendered, checked every frame.
+  await page.evaluate(() => {
+    (window as unknown as { jumpAt: number }).jumpAt = performance.now()
+    document.querySelector<HTMLElement>('.messages')!.scrollTop = 0
+  })
+  const jumpMs = await (await page.waitForFunction(() => document.querySelector('[data-index="0"] article') == null
+    ? false
+    : performance.now() - (window as unknown as { jumpAt: number }).jumpAt, null, { polling: 'raf' })).jsonValue()
   recordMetrics('app-timeline', {
     timeline_100k_frame_p50_ms: { value: round1(median(figures.frames)), unit: 'ms per frame while scrolling (1,200 px per frame)' },
     timeline_100k_frame_p95_ms: { value: round1(percentile(figures.frames, 95)), unit: 'ms per frame while scrolling (1,200 px per frame)' },
-    timeline_100k_jump_to_oldest_ms: { value: Math.round(figures.jumpMs), unit: 'ms' },
+    timeline_100k_jump_to_oldest_ms: { value: Math.round(Number(jumpMs)), unit: 'ms' },
     timeline_100k_rows_in_dom: figures.rows
   })
   await twin.close()
