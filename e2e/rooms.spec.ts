@@ -113,7 +113,7 @@ test.describe('rooms over the real relay', () => {
     })
   })
 
-  test('a peer sending garbage on the sync stream is dropped from sync and counted; the room keeps working', async ({ browser }) => {
+  test('a peer sending garbage on the sync stream is dropped from sync, counted and disconnected; the room keeps working', async ({ browser }) => {
     const relay = await startRelay()
     relays.push(relay)
     const a = await openUser(browser, relay, 'alice')
@@ -129,6 +129,7 @@ test.describe('rooms over the real relay', () => {
     const alicePeer = await a.evaluate(() => window.peer.peerId())
     await mallory.evaluate(async (p) => window.peer.sendGarbage(p), alicePeer)
     await expect.poll(() => a.evaluate(() => window.peer.badPeers())).toContainEqual([malloryPeer, 1])
+    await expect.poll(() => a.evaluate((p) => window.peer.connectedTo(p), malloryPeer)).toBe(false)
     await sendAndSee(a, room, 'still here', [b])
   })
 

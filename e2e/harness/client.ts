@@ -157,6 +157,8 @@ const peer = {
     await writeMessage(stream, new TextEncoder().encode('this is not a sync message'))
   },
   peerId: () => started().node()!.peerId,
+  /** Whether this tab holds an open connection to a peer. */
+  connectedTo: (peer: string) => started().node()!.status().connections.some((c) => c.peerId === peer),
   typing: (room: string, channel = 'general') => { roomOf(room).typing(channelNamed(room, channel)) },
   typers: (room: string, channel = 'general') => roomOf(room).typers(channelNamed(room, channel)),
   rejected: (room: string) => roomOf(room).snapshot().rejected.map((r) => ({ author: r.author, reason: r.reason })),

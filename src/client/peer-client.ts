@@ -78,6 +78,7 @@ export function createPeerClient (init: PeerClientInit = {}): PeerClient & PeerC
     badPeers.set(peer, (badPeers.get(peer) ?? 0) + 1)
     lastError = `peer ${peer.slice(-8)}: ${detail}`
     for (const j of rooms.values()) j.session?.sync.distrust(peer)
+    if (node != null) void node.hangUp(peer)
   }
 
   const attach = (j: Joined): void => {

@@ -99,6 +99,8 @@ export interface PeerNode {
   handle (protocol: string, handler: (stream: Stream, fromPeer: string) => void | Promise<void>): Promise<void>
   unhandle (protocol: string): Promise<void>
   newStream (peer: string, protocol: string, options?: SignalOptions): Promise<Stream>
+  /** Closes every connection to a peer that misbehaved; never throws. */
+  hangUp (peer: string): Promise<void>
 
   /**
    * Signs and stores this user's routing hints in the DHT (re-stored when a DHT server reconnects).
@@ -412,6 +414,15 @@ class LibP2pPeerNode implements PeerNode {
     this.assertStarted()
     this.provided.set(key.toString(), key)
     await this.provideOne(key, options.signal)
+  }
+
+  async hangUp (peer: string): Promise<void> {
+    if (!this.started) return
+    try {
+      await this.libp2p.hangUp(peerIdFromString(peer))
+    } catch (err) {
+      this.noteError('hang up', err)
+    }
   }
 
   unprovide (key: CID): void {
