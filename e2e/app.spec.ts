@@ -222,8 +222,12 @@ test.describe('the app over the real relay', () => {
     await owner.getByRole('button', { name: 'Create invite' }).click()
     const link = await owner.getByLabel('Invite link').inputValue()
     await owner.getByRole('button', { name: 'Close' }).click()
-    const { page: member } = await openApp(browser, relay, link)
+    // Max joins by pasting the link into the join dialog.
+    const { page: member } = await openApp(browser, relay)
     await onboard(member, 'Max')
+    await member.getByRole('button', { name: 'Join a room' }).first().click()
+    await member.getByLabel('Invite link').fill(link)
+    await member.getByRole('button', { name: 'Join', exact: true }).click()
     await expect(member.getByRole('heading', { name: 'Modlab' })).toBeVisible(PEER_TIMEOUT)
 
     // A plain member is offered no moderation: no channel, role or ban controls, no pin or delete on others.
