@@ -1,5 +1,10 @@
 import { defineConfig } from '@playwright/test'
 import { chromiumLaunchOptions } from './e2e/support/chromium.ts'
+import { APP_PORT, APP_URL, DEV_PORT, HARNESS_ORIGIN } from './e2e/support/origins.ts'
+
+// Specs read these from the environment; the config runs in every worker, so setting them here reaches all.
+process.env.APP_URL ??= APP_URL
+process.env.HARNESS_ORIGIN ??= HARNESS_ORIGIN
 
 /** Benchmarks: real Chromium, one at a time so they do not compete for the two cores. */
 export default defineConfig({
@@ -13,7 +18,7 @@ export default defineConfig({
   reporter: [['list']],
   use: { launchOptions: chromiumLaunchOptions() },
   webServer: [
-    { command: 'npx vite preview --port 4173 --strictPort', url: 'http://127.0.0.1:4173/', reuseExistingServer: true, timeout: 60_000 },
-    { command: 'VITE_NO_HMR=1 npx vite --port 5173 --strictPort', url: 'http://127.0.0.1:5173/e2e/harness/index.html', reuseExistingServer: true, timeout: 120_000 }
+    { command: `npx vite preview --port ${APP_PORT} --strictPort`, url: APP_URL, reuseExistingServer: true, timeout: 60_000 },
+    { command: `VITE_NO_HMR=1 npx vite --port ${DEV_PORT} --strictPort`, url: `${HARNESS_ORIGIN}/e2e/harness/index.html`, reuseExistingServer: true, timeout: 120_000 }
   ]
 })

@@ -1,8 +1,9 @@
 import { test } from '@playwright/test'
+import { HARNESS_ORIGIN } from '../e2e/support/origins.ts'
 import { recordMetrics } from './support/record.ts'
 
 test('bare WebCrypto Ed25519 verify throughput (the baseline other figures are ratios of)', async ({ page }) => {
-  await page.goto('http://127.0.0.1:5173/e2e/harness/core.html')
+  await page.goto(`${HARNESS_ORIGIN}/e2e/harness/core.html`)
   await page.waitForFunction(() => window.coreReady)
   const perSecond = await page.evaluate(async () => {
     const n = 5000

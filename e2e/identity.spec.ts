@@ -1,7 +1,8 @@
 import { expect, test } from '@playwright/test'
+import { HARNESS_ORIGIN } from './support/origins.ts'
 
 test.beforeEach(async ({ page }) => {
-  await page.goto('http://127.0.0.1:5173/e2e/harness/storage.html')
+  await page.goto(`${HARNESS_ORIGIN}/e2e/harness/storage.html`)
   await page.waitForFunction(() => window.storageHarnessReady)
 })
 
@@ -63,7 +64,7 @@ test('a passphrase backup restores the same author in another database; a wrong 
 
 test('two tabs creating an identity at once: one creates, the other is told one exists', async ({ page, context }) => {
   const second = await context.newPage()
-  await second.goto('http://127.0.0.1:5173/e2e/harness/storage.html')
+  await second.goto(`${HARNESS_ORIGIN}/e2e/harness/storage.html`)
   await second.waitForFunction(() => window.storageHarnessReady)
   const create = (p: typeof page): Promise<string> => p.evaluate(async () => {
     const { createIndexedDbStorage, identity } = window.storageHarness

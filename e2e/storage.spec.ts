@@ -1,7 +1,8 @@
 import { expect, test } from '@playwright/test'
+import { HARNESS_ORIGIN } from './support/origins.ts'
 
 test('real IndexedDB in Chromium passes the storage contract', async ({ page }) => {
-  await page.goto('http://127.0.0.1:5173/e2e/harness/storage.html')
+  await page.goto(`${HARNESS_ORIGIN}/e2e/harness/storage.html`)
   await page.waitForFunction(() => window.storageHarnessReady)
   const results = await page.evaluate(() => window.storageHarness.runStorageContract())
   expect(results.length).toBeGreaterThan(10)

@@ -36,7 +36,7 @@ const channelNamed = (room: string, name: string): ChannelId => {
 const peer = {
   /** Starts (or, after a reload, restarts) the client against the given relays. */
   async start (bootstrap: string[]): Promise<void> {
-    client = createPeerClient({ storage, network: { bootstrap, profile: NetworkProfile.Loopback }, linkOrigin: 'http://127.0.0.1:5173', refreshIntervalMs: 5_000 })
+    client = createPeerClient({ storage, network: { bootstrap, profile: NetworkProfile.Loopback }, linkOrigin: location.origin, refreshIntervalMs: 5_000 })
     await client.start()
   },
   stop: async () => started().stop(),

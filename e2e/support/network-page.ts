@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext, Page } from '@playwright/test'
+import { HARNESS_ORIGIN } from './origins.ts'
 
-export const NETWORK_HARNESS = 'http://127.0.0.1:5173/e2e/harness/network.html'
+export const NETWORK_HARNESS = `${HARNESS_ORIGIN}/e2e/harness/network.html`
 
 /**
  * A fresh browser context (one per peer, as separate users) whose Vite HMR socket is stubbed: other
@@ -9,7 +10,7 @@ export const NETWORK_HARNESS = 'http://127.0.0.1:5173/e2e/harness/network.html'
  */
 export async function harnessContext (browser: Browser): Promise<BrowserContext> {
   const context = await browser.newContext()
-  await context.routeWebSocket(/127\.0\.0\.1:5173/, () => { /* never connect: no HMR reloads */ })
+  await context.routeWebSocket(new URL(HARNESS_ORIGIN).host, () => { /* never connect: no HMR reloads */ })
   return context
 }
 
