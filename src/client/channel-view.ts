@@ -1,5 +1,5 @@
 import type { AclView } from '../core/acl-view.ts'
-import * as dagCbor from '@ipld/dag-cbor'
+import { storedTypeOf } from '../core/feed/entry.ts'
 import { ChatType, decodeChatPayload, isChatType } from '../core/messages/payloads.ts'
 import { type TimelineMessage, foldTimeline } from '../core/messages/timeline.ts'
 import type { MetaStore, FeedStore, StoredFeedEntry } from '../core/storage.ts'
@@ -42,19 +42,9 @@ export interface ChannelView {
   messageOf (entry: StoredFeedEntry): MessageSnapshot | undefined
 }
 
-/** The type of a stored entry. Stored bytes were validated on the way in, so no canonical re-check here. */
-function typeOf (entry: StoredFeedEntry): string | undefined {
-  try {
-    const record = dagCbor.decode<{ type?: unknown }>(entry.bytes)
-    return typeof record.type === 'string' ? record.type : undefined
-  } catch {
-    return undefined
-  }
-}
-
 /** Classifies an entry the way the fold does: operations with a readable target, other non-rows, rows. */
 function classify (entry: StoredFeedEntry): { row: true } | { row: false, target?: EntryHash } {
-  const type = typeOf(entry)
+  const type = storedTypeOf(entry.bytes)
   if (type == null || type === ChatType.Text || !isChatType(type)) return { row: true }
   if (entry.payload == null) return { row: false }
   const payload = decodeChatPayload(type, entry.payload)

@@ -1,7 +1,7 @@
 import { CID } from 'multiformats/cid'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { equals } from 'uint8arrays/equals'
-import { decodeCanonical, encodeCanonical } from '../codec/canonical.ts'
+import { decodeCanonical, decodeTrusted, encodeCanonical } from '../codec/canonical.ts'
 import { hashOf, parseHash, rawCidOf } from '../codec/hash.ts'
 import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES, authorIdOf, isStrongPublicKey } from '../identity/ed25519.ts'
 import { type Validated, accept, reject, RejectReason } from '../result.ts'
@@ -188,4 +188,10 @@ export function parseEnvelope (envelope: unknown, room: RoomId): Validated<Parse
 export function storedRecordOf (bytes: Uint8Array): FeedEntryRecord | undefined {
   const decoded = decodeCanonical<FeedEntryRecord>(bytes, FEED_ENTRY_MAX_BYTES, 'stored feed entry')
   return decoded.ok ? decoded.value : undefined
+}
+
+/** The `type` of an entry already validated and stored, read without re-checking its encoding; undefined if damaged. */
+export function storedTypeOf (bytes: Uint8Array): string | undefined {
+  const record = decodeTrusted<{ type?: unknown }>(bytes)
+  return typeof record?.type === 'string' ? record.type : undefined
 }

@@ -5,6 +5,7 @@ import type { AuthorId, EntryHash, RoomId } from '../types.ts'
 import { type ParsedEntry, parseEnvelope } from './entry.ts'
 import { createPendingBuffer } from './pending.ts'
 import { verifyEntrySignature } from './verify.ts'
+import { createFeedWriteBatcher } from './write-batcher.ts'
 
 export interface FeedIngestComponents {
   readonly storage: Pick<Storage, 'feeds'>
@@ -17,6 +18,8 @@ export interface FeedIngestInit {
   readonly pendingLimit?: number
   /** Local clock for receivedAt; default Date.now. */
   readonly now?: () => number
+  /** How long accepted entries wait to share a write; default 2 ms. */
+  readonly writeDelayMs?: number
 }
 
 export interface IngestRejection {
@@ -52,17 +55,21 @@ export interface FeedIngestEvents {
   /** Entries newly stored: the UI re-renders the channels they belong to. */
   accepted: readonly StoredFeedEntry[]
   forks: readonly ForkProof[]
+  /** Entries accepted by the gossip validator whose write failed: they are not stored. */
+  writeFailed: { readonly entries: readonly StoredFeedEntry[], readonly error: unknown }
 }
 
 export interface FeedIngest {
   /**
-   * Validates a batch from a peer (sync or gossip) and stores what passes with one putEntries
-   * call. Never throws for bad data; a storage failure rejects (nothing of the batch is stored).
+   * Validates a batch from a peer (sync or gossip) and stores what passes; resolves once it is
+   * committed. Never throws for bad data; a storage failure rejects (nothing of the batch is stored).
    */
   ingest (envelopes: readonly unknown[]): Promise<IngestResult>
   /**
-   * The GossipSub topic validator: runs {@link ingest} on one envelope, so an accepted message is
-   * already stored (the message handler must not ingest it again).
+   * The GossipSub topic validator: validates one envelope and answers as soon as it passes, so
+   * relaying does not wait on disk; the entry is written in the next small batch, announced
+   * ('accepted') once committed, and a failed write is announced as 'writeFailed'. Later entries
+   * chain-check against it meanwhile. The message handler must not ingest it again.
    */
   validateForGossip (envelope: unknown): Promise<GossipVerdict>
   on<K extends keyof FeedIngestEvents> (type: K, listener: (detail: FeedIngestEvents[K]) => void): () => void
@@ -78,15 +85,17 @@ interface Candidate { readonly parsed: ParsedEntry, readonly fromPending: boolea
 /**
  * The one validation path for feed entries from peers. Order: decode and field checks, ACL, then
  * signatures (concurrently, cached by hash), then the hash chains in seq order per author (entries
- * earlier in the same batch count as predecessors), forks and the pending buffer, and a single
- * write. Calls touching the same feed chain-check in the order they were made; calls on other
- * feeds do not wait for them.
+ * earlier in the same batch count as predecessors), forks and the pending buffer, then the
+ * accepted entries go to the write batcher. Calls touching the same feed chain-check in the order
+ * they were made, against stored entries and accepted ones still waiting for their write; calls on
+ * other feeds do not wait for them, and no call's turn waits on the disk.
  */
 export function createFeedIngest (components: FeedIngestComponents, init: FeedIngestInit): FeedIngest {
   const { storage, acl } = components
   const now = init.now ?? Date.now
   const pending = createPendingBuffer(init.pendingLimit ?? 5_000)
-  const listeners: { [K in keyof FeedIngestEvents]: Set<(detail: FeedIngestEvents[K]) => void> } = { accepted: new Set(), forks: new Set() }
+  const listeners: { [K in keyof FeedIngestEvents]: Set<(detail: FeedIngestEvents[K]) => void> } = { accepted: new Set(), forks: new Set(), writeFailed: new Set() }
+  const writer = createFeedWriteBatcher({ feeds: storage.feeds }, init.writeDelayMs != null ? { delayMs: init.writeDelayMs } : {})
   /** Per feed (channel/author), when the last call that touches it is done: calls on one feed chain-check in call order, other feeds go on in parallel. */
   const feedTails = new Map<string, Promise<void>>()
 
@@ -114,8 +123,11 @@ export function createFeedIngest (components: FeedIngestComponents, init: FeedIn
   const rejection = (reason: RejectReason, detail: string, parsed?: ParsedEntry): IngestRejection =>
     ({ reason, detail, senderFault: SENDER_FAULTS.has(reason), ...(parsed != null ? { hash: parsed.hash, author: parsed.entry.author } : {}) })
 
-  /** Chain checks and the write, for entries whose signatures are good. Runs one batch at a time. */
-  async function chainAndStore (fresh: readonly ParsedEntry[], result: MutableResult): Promise<void> {
+  /**
+   * Chain checks for entries whose signatures are good, then queues the accepted ones for writing;
+   * resolves to the write's promise (boxed: an awaited promise would be flattened), so the caller's turn on the feeds ends before the disk is done.
+   */
+  async function chainAndQueue (fresh: readonly ParsedEntry[], result: MutableResult): Promise<{ readonly written: Promise<void> }> {
     const groups = new Map<string, Candidate[]>()
     for (const parsed of fresh) {
       const key = feedKeyOf(parsed)
@@ -127,18 +139,20 @@ export function createFeedIngest (components: FeedIngestComponents, init: FeedIn
       group.push({ parsed, fromPending: false })
     }
     const receivedAt = now()
+    // Nothing was stored: entries taken from the pending buffer go back to wait.
+    const restore = (): void => { for (const group of groups.values()) for (const c of group) if (c.fromPending) pending.add(c.parsed) }
     try {
       for (const group of groups.values()) {
         group.sort((a, b) => a.parsed.entry.seq - b.parsed.entry.seq)
         await walkFeed(group, receivedAt, result)
       }
-      if (result.accepted.length > 0) await storage.feeds.putEntries(result.accepted)
     } catch (err) {
-      // Nothing was stored: entries taken from the pending buffer go back to wait.
-      for (const group of groups.values()) for (const c of group) if (c.fromPending) pending.add(c.parsed)
+      restore()
       throw err
     }
-    for (const proof of result.forks) await storage.feeds.putForkProof(proof)
+    const written = writer.write(result.accepted).catch((err: unknown) => { restore(); throw err })
+    const proofs = Promise.all(result.forks.map((proof) => storage.feeds.putForkProof(proof)))
+    return { written: Promise.all([written, proofs]).then(() => undefined) }
   }
 
   async function walkFeed (group: readonly Candidate[], receivedAt: number, result: MutableResult): Promise<void> {
@@ -147,6 +161,8 @@ export function createFeedIngest (components: FeedIngestComponents, init: FeedIn
     const last = group[group.length - 1]!.parsed.entry.seq
     const known = new Map<number, Known>()
     for (const s of await storage.feeds.getRange(channel, author, Math.max(1, first - 1), last)) known.set(s.seq, s)
+    // Accepted but not yet committed: they count as stored (read after the range, so none slips between).
+    for (const [seq, s] of writer.unflushed(channel, author) ?? []) if (seq >= first - 1 && seq <= last) known.set(seq, s)
     for (const { parsed, fromPending } of group) {
       const { entry } = parsed
       const at = known.get(entry.seq)
@@ -182,7 +198,8 @@ export function createFeedIngest (components: FeedIngestComponents, init: FeedIn
     return { room, channel, author, seq, entries: [canonical, parsed.bytes], detectedAt }
   }
 
-  async function ingest (envelopes: readonly unknown[]): Promise<IngestResult> {
+  /** Validates and queues; `committed` settles once the accepted entries are written and announced. */
+  async function validate (envelopes: readonly unknown[]): Promise<{ result: IngestResult, committed: Promise<void> }> {
     const result: MutableResult = { accepted: [], rejected: [], pending: [], duplicates: [], forks: [] }
     const candidates: ParsedEntry[] = []
     const seen = new Set<EntryHash>()
@@ -196,6 +213,7 @@ export function createFeedIngest (components: FeedIngestComponents, init: FeedIn
       if (!allowed.ok) { result.rejected.push(rejection(allowed.reason, allowed.detail, parsed.value)); continue }
       candidates.push(parsed.value)
     }
+    let written: Promise<void> = Promise.resolve()
     if (candidates.length > 0) {
       const turn = reserve(new Set(candidates.map(feedKeyOf)))
       try {
@@ -206,18 +224,27 @@ export function createFeedIngest (components: FeedIngestComponents, init: FeedIn
           return false
         })
         await turn.ready
-        if (signed.length > 0) await chainAndStore(signed, result)
+        if (signed.length > 0) written = (await chainAndQueue(signed, result)).written
       } finally {
         turn.release()
       }
     }
-    if (result.accepted.length > 0) emit('accepted', result.accepted)
-    if (result.forks.length > 0) emit('forks', result.forks)
+    const committed = written.then(() => {
+      if (result.accepted.length > 0) emit('accepted', result.accepted)
+      if (result.forks.length > 0) emit('forks', result.forks)
+    })
+    return { result, committed }
+  }
+
+  async function ingest (envelopes: readonly unknown[]): Promise<IngestResult> {
+    const { result, committed } = await validate(envelopes)
+    await committed
     return result
   }
 
   async function validateForGossip (envelope: unknown): Promise<GossipVerdict> {
-    const result = await ingest([envelope])
+    const { result, committed } = await validate([envelope])
+    committed.catch((error: unknown) => { emit('writeFailed', { entries: result.accepted, error }) })
     if (result.accepted.length > 0) return { action: 'accept' }
     const rejected = result.rejected[0]
     if (rejected != null) {

@@ -1,5 +1,5 @@
 import type { AclView } from '../acl-view.ts'
-import { storedRecordOf } from '../feed/entry.ts'
+import { storedTypeOf } from '../feed/entry.ts'
 import type { Storage, StoredFeedEntry } from '../storage.ts'
 import type { AuthorId, EntryHash } from '../types.ts'
 import { ChatType, decodeChatPayload } from './payloads.ts'
@@ -49,7 +49,7 @@ export function createDeletionApplier (components: DeletionComponents, init: Del
           waiting.delete(entry.hash)
           if (allowed(early, entry)) removed += await remove(entry)
         }
-        if (entry.payload == null || storedRecordOf(entry.bytes)?.type !== ChatType.Delete) continue
+        if (entry.payload == null || storedTypeOf(entry.bytes) !== ChatType.Delete) continue
         const payload = decodeChatPayload(ChatType.Delete, entry.payload)
         if (!payload.ok || payload.value.type !== ChatType.Delete) continue
         const deleter = { author: entry.author, channel: entry.channel }
