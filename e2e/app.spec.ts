@@ -166,6 +166,11 @@ test.describe('the app over the real relay', () => {
       await composer(bob).press('Enter')
       await expect(message(alice, 'thanks @Alice')).toHaveClass(/mentioned/, PEER_TIMEOUT)
 
+      // Typing is announced (ephemeral, never stored) and shown under the other side's list.
+      await composer(bob).fill('I am writing someth')
+      await expect(alice.locator('.typing')).toContainText('is typing…', PEER_TIMEOUT)
+      await composer(bob).fill('')
+
       await send(alice, 'this one was a typo')
       await expect(message(bob, 'this one was a typo')).toBeVisible(PEER_TIMEOUT)
       await message(alice, 'this one was a typo').hover()
