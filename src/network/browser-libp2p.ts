@@ -34,7 +34,8 @@ export interface BrowserLibp2pInit {
   readonly privateKey?: PrivateKey
 }
 
-export type BrowserServices = {
+/** The services every node of ours runs, browser tab and relay alike (the relay as DHT server). */
+export type PeerServices = {
   identify: Identify
   identifyPush: unknown
   ping: Ping
@@ -43,7 +44,7 @@ export type BrowserServices = {
   relay: CircuitRelayService
 }
 
-export type BrowserLibp2p = Libp2p<BrowserServices>
+export type BrowserLibp2p = Libp2p<PeerServices>
 
 /** Builds (without starting) the libp2p node a browser tab runs. */
 export async function createBrowserLibp2p (init: BrowserLibp2pInit): Promise<BrowserLibp2p> {

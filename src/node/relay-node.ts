@@ -1,17 +1,18 @@
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { webSockets } from '@libp2p/websockets'
-import { circuitRelayServer, type CircuitRelayService } from '@libp2p/circuit-relay-v2'
+import { circuitRelayServer } from '@libp2p/circuit-relay-v2'
 import { noise } from '@libp2p/noise'
 import { yamux } from '@libp2p/yamux'
-import { identify, identifyPush, type Identify } from '@libp2p/identify'
-import { ping, type Ping } from '@libp2p/ping'
-import { kadDHT, passthroughMapper, removePrivateAddressesMapper, type KadDHT } from '@libp2p/kad-dht'
-import { gossipsub, type GossipSub } from '@libp2p/gossipsub'
+import { identify, identifyPush } from '@libp2p/identify'
+import { ping } from '@libp2p/ping'
+import { kadDHT, passthroughMapper, removePrivateAddressesMapper } from '@libp2p/kad-dht'
+import { gossipsub } from '@libp2p/gossipsub'
 import type { PrivateKey } from '@libp2p/interface'
 import { gossipOptions } from '../network/gossip-options.ts'
 import { DHT_PROTOCOL } from '../network/protocol.ts'
 import { serverUserRecordDhtOptions } from '../network/user-record.ts'
 import { NetworkProfile } from '../network/profile.ts'
+import type { PeerServices } from '../network/browser-libp2p.ts'
 
 export interface RelayNodeInit {
   readonly privateKey: PrivateKey
@@ -27,16 +28,7 @@ export interface RelayNodeInit {
   readonly providerTtlSeconds?: number
 }
 
-export type RelayServices = {
-  identify: Identify
-  identifyPush: unknown
-  ping: Ping
-  dht: KadDHT
-  pubsub: GossipSub
-  relay: CircuitRelayService
-}
-
-export type RelayNode = Libp2p<RelayServices>
+export type RelayNode = Libp2p<PeerServices>
 
 /**
  * The bootstrap/relay node: a WebSockets listener browsers can reach, a circuit-relay v2 server
