@@ -31,6 +31,9 @@ const RESYNC_INTERVAL_MS = 5_000
 
 type Reader = AsyncIterator<{ subarray (): Uint8Array }>
 
+/** An ingest found an entry no honest peer sends. */
+class BadPeer extends Error {}
+
 const readerOf = (stream: Stream): Reader => lp.decode(stream, { maxDataLength: SYNC_MESSAGE_MAX_BYTES })[Symbol.asyncIterator]()
 
 /** Reads and decodes the next message; undefined at the end of the stream, a string on garbage. */
@@ -115,12 +118,18 @@ export interface RoomSyncInit {
   readonly onProgress: (progress: SyncProgress) => void
   /** A peer sent garbage or entries no honest peer sends: it is dropped from sync and counted. */
   readonly onBadPeer: (peer: string, detail: string) => void
-  /** Entries per range request; default 250 (smaller ranges spread a feed over more peers). */
+  /** Entries per range request; default 1,000 (smaller ranges spread a feed over more peers, larger ones cost fewer round trips). */
   readonly batchSize?: number
+  /** Requests outstanding on one peer's stream; default 3, so the peer answers the next while we validate the last. */
+  readonly inFlightPerPeer?: number
 }
 
-/** One peer's sync stream: requests go one at a time, each read to its Done. */
-interface Session { readonly stream: Stream, readonly reader: Reader, queue: Promise<unknown>, nextId: number }
+/**
+ * One peer's sync stream: requests are sent as soon as they are planned (the peer answers them in
+ * order), and answers are read in the same order, each to its Done; `sending` and `reading` keep
+ * those two orders.
+ */
+interface Session { readonly stream: Stream, readonly reader: Reader, sending: Promise<unknown>, reading: Promise<unknown>, nextId: number }
 
 export interface RoomSync {
   /**
@@ -153,7 +162,7 @@ export interface RoomSync {
 export function createRoomSync (components: RoomSyncComponents, init: RoomSyncInit): RoomSync {
   const { node, storage, room } = components
   const responder = createSyncResponder({ storage }, { room: room.room })
-  const planner = createSyncPlanner({ batchSize: init.batchSize ?? 250, maxInFlightPerPeer: 1 })
+  const planner = createSyncPlanner({ batchSize: init.batchSize ?? 1_000, maxInFlightPerPeer: init.inFlightPerPeer ?? 3 })
   const sessions = new Map<string, Session>()
   const opening = new Map<string, Promise<Session | undefined>>()
   const running = new Set<Promise<void>>()
@@ -186,7 +195,37 @@ export function createRoomSync (components: RoomSyncComponents, init: RoomSyncIn
     return { clocks, authorityHeads: [...hello.authorityHeads], hasAuthority: (h) => room.log.has(h) }
   }
 
-  /** Runs one assignment on its peer's stream; a protocol breach drops the peer as bad. */
+  /**
+   * Reads one request's answers up to its Done, handing entry batches to the ingest without waiting
+   * for them (the reader moves on to the next answer while they verify); returns those ingests, or
+   * a reason to drop the peer.
+   */
+  const readAnswers = async (a: Assignment, s: Session, id: number): Promise<{ ingests: Array<Promise<void>> } | { drop: string | undefined }> => {
+    const ingests: Array<Promise<void>> = []
+    for (;;) {
+      const msg = await next(s.reader)
+      if (msg == null) return { drop: undefined }
+      if (typeof msg === 'string') return { drop: msg }
+      if (msg.t === 'done' && msg.id === id) return { ingests }
+      if (msg.t === 'error') return { drop: undefined }
+      if (msg.t === 'auth-entries' && a.kind === 'authority') {
+        const result = await room.addAuthority(msg.entries)
+        if (result.rejected.some((r) => r.senderFault)) return { drop: 'sent invalid authority entries' }
+      } else if (msg.t === 'entries' && a.kind === 'range') {
+        ingests.push(room.feed.ingest(msg.entries).then((result) => {
+          received += result.accepted.length
+          fromPeer.set(a.peer, (fromPeer.get(a.peer) ?? 0) + result.accepted.length)
+          report()
+          const fault = result.rejected.find((r) => r.senderFault)
+          if (fault != null) throw new BadPeer(`sent an invalid entry: ${fault.detail}`)
+        }))
+      } else {
+        return { drop: `unexpected ${msg.t} for request ${id}` }
+      }
+    }
+  }
+
+  /** Runs one assignment on its peer's stream (sent at once, read in turn); a protocol breach drops the peer as bad. */
   const execute = async (a: Assignment): Promise<void> => {
     const s = sessions.get(a.peer)
     if (s == null) { planner.settle(a); return }
@@ -195,29 +234,16 @@ export function createRoomSync (components: RoomSyncComponents, init: RoomSyncIn
       ? { t: 'auth-after', id, heads: a.heads }
       : { t: 'range', id, channel: a.channel, author: a.author, fromSeq: a.fromSeq, toSeq: a.toSeq }
     const signal = AbortSignal.timeout(REQUEST_TIMEOUT_MS)
+    const sent = s.sending.then(() => send(s.stream, request, signal))
+    s.sending = sent.catch(() => undefined)
+    const read = s.reading.then(async () => { await sent; return await readAnswers(a, s, id) })
+    s.reading = read.catch(() => undefined)
     try {
-      await send(s.stream, request, signal)
-      for (;;) {
-        const msg = await next(s.reader)
-        if (msg == null) { drop(a.peer); return }
-        if (typeof msg === 'string') { drop(a.peer, msg); return }
-        if (msg.t === 'done' && msg.id === id) return
-        if (msg.t === 'error') { drop(a.peer); return }
-        if (msg.t === 'auth-entries' && a.kind === 'authority') {
-          const result = await room.addAuthority(msg.entries)
-          if (result.rejected.some((r) => r.senderFault)) { drop(a.peer, 'sent invalid authority entries'); return }
-        } else if (msg.t === 'entries' && a.kind === 'range') {
-          const result = await room.feed.ingest(msg.entries)
-          received += result.accepted.length
-          fromPeer.set(a.peer, (fromPeer.get(a.peer) ?? 0) + result.accepted.length)
-          report()
-          const fault = result.rejected.find((r) => r.senderFault)
-          if (fault != null) { drop(a.peer, `sent an invalid entry: ${fault.detail}`); return }
-        } else {
-          drop(a.peer, `unexpected ${msg.t} for request ${id}`)
-          return
-        }
-      }
+      const answers = await read
+      if ('drop' in answers) { drop(a.peer, answers.drop); return }
+      const settled = await Promise.allSettled(answers.ingests)
+      const bad = settled.find((r) => r.status === 'rejected')
+      if (bad != null) drop(a.peer, bad.reason instanceof BadPeer ? bad.reason.message : undefined)
     } catch {
       drop(a.peer)
     } finally {
@@ -233,11 +259,8 @@ export function createRoomSync (components: RoomSyncComponents, init: RoomSyncIn
       const assignments: Assignment[] = plan.phase === 'authority' ? [...plan.requests] : [...plan.ranges]
       for (const a of assignments) {
         if (a.kind === 'range') expected += a.toSeq - a.fromSeq + 1
-        const s = sessions.get(a.peer)
-        if (s == null) { planner.settle(a); continue }
-        const run = s.queue.then(() => execute(a))
-        s.queue = run
-        const tracked: Promise<void> = run.finally(() => { running.delete(tracked) })
+        if (!sessions.has(a.peer)) { planner.settle(a); continue }
+        const tracked: Promise<void> = execute(a).finally(() => { running.delete(tracked) })
         running.add(tracked)
       }
       report()
@@ -266,7 +289,7 @@ export function createRoomSync (components: RoomSyncComponents, init: RoomSyncIn
       init.onBadPeer(peer, typeof hello === 'string' ? hello : 'answered without a hello for this room')
       return undefined
     }
-    const session: Session = { stream, reader, queue: Promise.resolve(), nextId: 1 }
+    const session: Session = { stream, reader, sending: Promise.resolve(), reading: Promise.resolve(), nextId: 1 }
     sessions.set(peer, session)
     planner.addPeer(peer, hello)
     return session
