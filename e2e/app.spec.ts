@@ -21,6 +21,25 @@ const PROFILE_TIMEOUT = { timeout: 150_000 }
 const cspViolations: string[] = []
 
 /**
+ * Desktop notifications, observed: the browser's Notification is replaced by a recorder that is
+ * already allowed, and the tab can be made to look hidden, as when the user is in another tab.
+ */
+function spyOnNotifications (): void {
+  const w = window as unknown as { shown: string[], hideTab: boolean }
+  w.shown = []
+  w.hideTab = false
+  Object.defineProperty(document, 'hidden', { get: () => w.hideTab })
+  class RecordingNotification {
+    static readonly permission = 'granted'
+    static requestPermission = (): Promise<string> => Promise.resolve('granted')
+    onclick: (() => void) | null = null
+    constructor (title: string) { w.shown.push(title) }
+    close (): void {}
+  }
+  Object.defineProperty(window, 'Notification', { value: RecordingNotification })
+}
+
+/**
  * The app as users get it (the production build served by `vite preview`) against the real relay
  * process: each user is a separate browser context (or browser), driven only through the UI.
  */
@@ -31,6 +50,7 @@ async function openApp (browser: Browser, relay: RelayProcess | string, url = AP
   await context.route('**/config.json', async (route) => {
     await route.fulfill({ json: { bootstrap: [bootstrap], profile: 'loopback', iceServers: [] } })
   })
+  await context.addInitScript(spyOnNotifications)
   const page = await context.newPage()
   page.on('console', (m) => { if (m.text().includes('Content Security Policy')) cspViolations.push(m.text()) })
   await page.goto(url)
@@ -161,14 +181,20 @@ test.describe('the app over the real relay', () => {
 
       // Suggestions list members by their profile names, which arrive by gossip after the join.
       await expect(bob.getByRole('button', { name: /^Alice, / })).toBeVisible(PROFILE_TIMEOUT)
+      await alice.evaluate(() => { (window as unknown as { hideTab: boolean }).hideTab = true })
       await composer(bob).fill('thanks @Al')
       await bob.getByRole('option', { name: /@Alice/ }).click()
       await composer(bob).press('Enter')
       await expect(message(alice, 'thanks @Alice')).toHaveClass(/mentioned/, PEER_TIMEOUT)
+      await expect.poll(() => alice.evaluate(() => (window as unknown as { shown: string[] }).shown)).toContainEqual(expect.stringMatching(/mentioned you in Book Club$/))
+      await alice.evaluate(() => { (window as unknown as { hideTab: boolean }).hideTab = false })
 
       // Typing is announced (ephemeral, never stored) and shown under the other side's list.
-      await composer(bob).fill('I am writing someth')
-      await expect(alice.locator('.typing')).toContainText('is typing…', PEER_TIMEOUT)
+      // Keystrokes until it shows: the client sends at most one notice per few seconds while typing goes on.
+      await expect.poll(async () => {
+        await composer(bob).press('x')
+        return await alice.locator('.typing').textContent()
+      }, PEER_TIMEOUT).toContain('is typing…')
       await composer(bob).fill('')
 
       await send(alice, 'this one was a typo')
