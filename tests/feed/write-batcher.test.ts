@@ -7,7 +7,7 @@ import { createAclViewTwin, startedMemoryStorage } from './twins.ts'
 describe('feed write batcher', () => {
   it('shows queued entries before their batch commits, and writes many calls as one batch', async () => {
     const storage = await startedMemoryStorage()
-    const batcher = createFeedWriteBatcher({ feeds: storage.feeds })
+    const batcher = createFeedWriteBatcher({ feeds: storage.feeds }, { delayMs: 20 })
     const [e1, e2, e3] = (await chain(author(0), 3)).map((e) => e.stored)
     const first = batcher.write([e1!])
     const second = batcher.write([e2!, e3!])

@@ -18,7 +18,7 @@ export interface FeedIngestInit {
   readonly pendingLimit?: number
   /** Local clock for receivedAt; default Date.now. */
   readonly now?: () => number
-  /** How long accepted entries wait to share a write; default 2 ms. */
+  /** How long accepted entries wait to share a write; default 0 (see createFeedWriteBatcher). */
   readonly writeDelayMs?: number
 }
 

@@ -6,7 +6,11 @@ export interface FeedWriteBatcherComponents {
 }
 
 export interface FeedWriteBatcherInit {
-  /** How long the first queued entry waits for company before its batch is written; default 2 ms. */
+  /**
+   * How long the first queued entry waits for company before its batch is written; default 0: the
+   * write starts after the current task's microtasks (no timer, which a hidden tab would throttle
+   * to once a second), and entries queued while a write runs go in the next one.
+   */
   readonly delayMs?: number
 }
 
@@ -32,11 +36,11 @@ interface Waiter { readonly resolve: () => void, readonly reject: (err: unknown)
 /** One transaction at a time: entries queued while one runs go in the next. */
 export function createFeedWriteBatcher (components: FeedWriteBatcherComponents, init: FeedWriteBatcherInit = {}): FeedWriteBatcher {
   const { feeds } = components
-  const delayMs = init.delayMs ?? 2
+  const delayMs = init.delayMs ?? 0
   const overlay = new Map<string, Map<number, StoredFeedEntry>>()
   let queued: StoredFeedEntry[] = []
   let waiters: Waiter[] = []
-  let timer: ReturnType<typeof setTimeout> | undefined
+  let timer: ReturnType<typeof setTimeout> | 'microtask' | undefined
   let writing = false
 
   const keyOf = (channel: string, author: string): string => `${channel}/${author}`
@@ -53,7 +57,9 @@ export function createFeedWriteBatcher (components: FeedWriteBatcherComponents, 
 
   const schedule = (): void => {
     if (timer != null || writing || queued.length === 0) return
-    timer = setTimeout(() => { timer = undefined; void flush() }, delayMs)
+    const run = (): void => { timer = undefined; void flush() }
+    if (delayMs > 0) timer = setTimeout(run, delayMs)
+    else { timer = 'microtask'; queueMicrotask(run) }
   }
 
   async function flush (): Promise<void> {
@@ -68,7 +74,6 @@ export function createFeedWriteBatcher (components: FeedWriteBatcherComponents, 
       for (const w of settle) w.resolve()
     } catch (err) {
       // Entries queued behind the failed batch may link to it: drop them too, so storage never gets a gap.
-      if (timer != null) { clearTimeout(timer); timer = undefined }
       const behind = queued
       const behindWaiters = waiters
       queued = []
