@@ -7,6 +7,7 @@ import { parseInviteLink } from '../core/room/invite-link.ts'
 import type { Storage } from '../core/storage.ts'
 import { type RoomId, asRoomId } from '../core/types.ts'
 import { type NetworkConfig, NetworkProfile, type PeerNode, createPeerNode } from '../network/index.ts'
+import { createRoomProfilesServer } from '../network/room-profiles.ts'
 import { createRoomSyncServer } from '../network/room-sync.ts'
 import { createIndexedDbStorage } from '../storage/indexeddb.ts'
 import { type AvatarInit, type ConnectivitySnapshot, type IdentitySnapshot, NetworkState, type PeerClient, type RoomSummary } from './api.ts'
@@ -157,12 +158,17 @@ export function createPeerClient (init: PeerClientInit = {}): PeerClient & PeerC
       onHello: (room, peer, hello) => { rooms.get(room)?.session?.sync.noteHello(peer, hello) },
       onGarbage: badPeer
     })
+    const profileServer = createRoomProfilesServer({ node }, {
+      profilesOf: (room, authors) => rooms.has(room) ? profiles.held(authors) : undefined,
+      onGarbage: badPeer
+    })
     node.onStatus(() => {
       for (const j of rooms.values()) j.session?.provide()
       events.emit('connectivity', undefined)
     })
     await node.start()
     await server.start()
+    await profileServer.start()
     for (const j of rooms.values()) attach(j)
     if (identity != null) void node.putUserRecord(identity).catch(() => undefined)
     timer = setInterval(refresh, init.refreshIntervalMs ?? 20_000)

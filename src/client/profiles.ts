@@ -13,6 +13,8 @@ export interface ProfileBook {
   offer (bytes: Uint8Array): Promise<'accept' | 'reject' | 'ignore'>
   keep (profile: Profile): Promise<void>
   get (author: AuthorId): Profile | undefined
+  /** The signed bytes we hold of these authors' profiles: what we answer a room peer who asks. */
+  held (authors: readonly AuthorId[]): Uint8Array[]
   snapshot (author: AuthorId): ProfileSnapshot | undefined
 }
 
@@ -51,6 +53,7 @@ export function createProfileBook (meta: MetaStore, onChange: (author: AuthorId)
     },
     keep,
     get: (author) => profiles.get(author),
+    held: (authors) => authors.flatMap((a) => profiles.get(a)?.bytes ?? []),
     snapshot (author) {
       const p = profiles.get(author)
       if (p == null) return undefined

@@ -5,6 +5,7 @@ import type { ChannelId } from '../core/types.ts'
 import type { PeerNode } from '../network/peer-node.ts'
 import { type RoomGossip, createRoomGossip } from '../network/room-gossip.ts'
 import { signPresence } from '../network/room-presence.ts'
+import { PROFILES_MAX_COUNT, requestProfiles } from '../network/room-profiles.ts'
 import { type RoomSync, createRoomSync } from '../network/room-sync.ts'
 import type { PeerSnapshot } from './api.ts'
 import type { ClientEventHub } from './events.ts'
@@ -72,10 +73,33 @@ export function createRoomSession (components: RoomSessionComponents, init: Room
     onBadPeer: init.onBadPeer
   })
 
+  /**
+   * Asks a peer we just synced with for the profiles it holds of the room's members (those we
+   * lack first), so names show at once rather than when gossip next re-announces them.
+   */
+  const fetchProfiles = async (peer: string, signal?: AbortSignal): Promise<void> => {
+    const members = model.log.members().map((m) => m.id)
+    const authors = [...members.filter((a) => profiles.get(a) == null), ...members.filter((a) => profiles.get(a) != null)].slice(0, PROFILES_MAX_COUNT)
+    if (authors.length === 0) return
+    const answer = await requestProfiles(node, peer, { room, authors }, signal).catch(() => undefined)
+    if (answer == null) return
+    if (!answer.ok) { init.onBadPeer(peer, `profiles: ${answer.reason}: ${answer.detail}`); return }
+    for (const bytes of answer.value) {
+      if (await profiles.offer(bytes) === 'reject') { init.onBadPeer(peer, 'profiles: an invalid profile'); return }
+    }
+  }
+
+  /** Syncs history with a peer, then fetches its profiles; false when the sync failed. */
+  const syncAndFetch = async (peer: string, signal?: AbortSignal): Promise<boolean> => {
+    if (!await sync.syncWith(peer, signal)) return false
+    await fetchProfiles(peer, signal)
+    return true
+  }
+
   const syncWith = (peer: string): void => {
     if (synced.has(peer)) return
     synced.add(peer)
-    void sync.syncWith(peer).then((ok) => { if (!ok) synced.delete(peer) }, () => { synced.delete(peer) })
+    void syncAndFetch(peer).then((ok) => { if (!ok) synced.delete(peer) }, () => { synced.delete(peer) })
   }
 
   const publishProfile = async (): Promise<void> => {
@@ -160,7 +184,7 @@ export function createRoomSession (components: RoomSessionComponents, init: Room
       await Promise.allSettled(found.map(async (p) => {
         await node.dialPeer(p.peerId, signal != null ? { signal } : {}).catch(async () => node.dialPeer(p.addrs, signal != null ? { signal } : {}))
         synced.add(p.peerId)
-        if (!await sync.syncWith(p.peerId, signal)) synced.delete(p.peerId)
+        if (!await syncAndFetch(p.peerId, signal)) synced.delete(p.peerId)
       }))
       return found.length
     },
