@@ -17,6 +17,8 @@ async function openUser (browser: Browser, relay: RelayProcess, name: string): P
 const texts = async (page: Page, room: string): Promise<Array<string | undefined>> =>
   (await page.evaluate(async (r) => window.peer.messages(r), room)).map((m) => m.text)
 const total = (page: Page, room: string): Promise<number> => page.evaluate(async (r) => window.peer.total(r), room)
+const names = async (page: Page, room: string): Promise<string[]> =>
+  (await page.evaluate((r) => window.peer.room(r).members.map((m) => m.name), room)).sort()
 const idOf = async (page: Page): Promise<string> => (await page.evaluate(() => window.peer.identity()))!.id
 
 async function join (page: Page, link: string, room: string, name: string): Promise<void> {
@@ -131,6 +133,25 @@ test.describe('rooms over the real relay', () => {
     await expect.poll(() => a.evaluate(() => window.peer.badPeers())).toContainEqual([malloryPeer, 1])
     await expect.poll(() => a.evaluate((p) => window.peer.connectedTo(p), malloryPeer)).toBe(false)
     await sendAndSee(a, room, 'still here', [b])
+  })
+
+  test('a newcomer sees the members\' names as soon as it has synced, even of a member who is offline and cannot announce again', async ({ browser }) => {
+    const relay = await startRelay()
+    relays.push(relay)
+    const a = await openUser(browser, relay, 'alice')
+    const room = await a.evaluate(async () => window.peer.createRoom('names room', 'open'))
+    const link = await a.evaluate((r) => window.peer.shareLink(r), room)
+    const c = await openUser(browser, relay, 'carol')
+    await join(c, link, room, 'names room')
+    await sendAndSee(c, room, 'carol was here', [a])
+    await expect.poll(() => names(a, room)).toEqual(['alice', 'carol'])
+    // Carol leaves the network: her name can now only come from what Alice holds.
+    await c.evaluate(async () => window.peer.stop())
+
+    const d = await openUser(browser, relay, 'dave')
+    await join(d, link, room, 'names room')
+    await expect.poll(() => texts(d, room)).toEqual(['carol was here'])
+    await expect.poll(() => names(d, room)).toEqual(['alice', 'carol', 'dave'])
   })
 
   test('a page reloads: identity, rooms and history come back from IndexedDB and it reconnects', async ({ browser }) => {
