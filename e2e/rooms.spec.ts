@@ -21,8 +21,11 @@ const names = async (page: Page, room: string): Promise<string[]> =>
   (await page.evaluate((r) => window.peer.room(r).members.map((m) => m.name), room)).sort()
 const idOf = async (page: Page): Promise<string> => (await page.evaluate(() => window.peer.identity()))!.id
 
+/** Joins by link; once join resolves the user is a member (no JOIN left in flight) and may post at once. */
 async function join (page: Page, link: string, room: string, name: string): Promise<void> {
   await page.evaluate(async (l) => window.peer.join(l), link)
+  const me = await idOf(page)
+  expect(await page.evaluate((r) => window.peer.room(r).members.map((m) => m.id), room)).toContain(me)
   await expect.poll(() => page.evaluate((r) => window.peer.room(r).name, room)).toBe(name)
 }
 

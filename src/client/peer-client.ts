@@ -292,6 +292,8 @@ export function createPeerClient (init: PeerClientInit = {}): PeerClient & PeerC
         await Promise.allSettled(bootstrap.map(async (addr) => node?.dialPeer([addr], signal != null ? { signal } : {})))
         await j.session?.discover(signal)
       }
+      // Resolve as a member: a user who sends right away must not be refused for a JOIN still in flight.
+      await joinIfNeeded(j)
       return room
     },
     async leaveRoom (room: RoomId) {
