@@ -86,8 +86,6 @@ export function createRoomModel (components: RoomModelComponents, init: RoomMode
     emit(feedListeners, entries)
   }
   ingest.on('accepted', feedAccepted)
-  // Gossip accepts before the write commits; a failed write loses only those entries, which sync fetches again.
-  ingest.on('writeFailed', ({ entries, error }) => { console.error(`storing ${entries.length} gossiped entries failed`, error) })
   const refused = (rejections: readonly IngestRejection[]): void => { if (rejections.length > 0) emit(rejectListeners, rejections) }
   /** The core's ingest, with its refusals reported to moderators. */
   const feed: FeedIngest = {

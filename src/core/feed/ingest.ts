@@ -55,8 +55,6 @@ export interface FeedIngestEvents {
   /** Entries newly stored: the UI re-renders the channels they belong to. */
   accepted: readonly StoredFeedEntry[]
   forks: readonly ForkProof[]
-  /** Entries accepted by the gossip validator whose write failed: they are not stored. */
-  writeFailed: { readonly entries: readonly StoredFeedEntry[], readonly error: unknown }
 }
 
 export interface FeedIngest {
@@ -66,10 +64,9 @@ export interface FeedIngest {
    */
   ingest (envelopes: readonly unknown[]): Promise<IngestResult>
   /**
-   * The GossipSub topic validator: validates one envelope and answers as soon as it passes, so
-   * relaying does not wait on disk; the entry is written in the next small batch, announced
-   * ('accepted') once committed, and a failed write is announced as 'writeFailed'. Later entries
-   * chain-check against it meanwhile. The message handler must not ingest it again.
+   * The GossipSub topic validator: runs {@link ingest} on one envelope, so an accepted message is
+   * already stored (the message handler must not ingest it again). Answering before the write
+   * commits was tried and measured slower in bench/rooms.bench.ts (gossip_stored_p50_ms).
    */
   validateForGossip (envelope: unknown): Promise<GossipVerdict>
   on<K extends keyof FeedIngestEvents> (type: K, listener: (detail: FeedIngestEvents[K]) => void): () => void
@@ -94,7 +91,7 @@ export function createFeedIngest (components: FeedIngestComponents, init: FeedIn
   const { storage, acl } = components
   const now = init.now ?? Date.now
   const pending = createPendingBuffer(init.pendingLimit ?? 5_000)
-  const listeners: { [K in keyof FeedIngestEvents]: Set<(detail: FeedIngestEvents[K]) => void> } = { accepted: new Set(), forks: new Set(), writeFailed: new Set() }
+  const listeners: { [K in keyof FeedIngestEvents]: Set<(detail: FeedIngestEvents[K]) => void> } = { accepted: new Set(), forks: new Set() }
   const writer = createFeedWriteBatcher({ feeds: storage.feeds }, init.writeDelayMs != null ? { delayMs: init.writeDelayMs } : {})
   /** Per feed (channel/author), when the last call that touches it is done: calls on one feed chain-check in call order, other feeds go on in parallel. */
   const feedTails = new Map<string, Promise<void>>()
@@ -243,8 +240,7 @@ export function createFeedIngest (components: FeedIngestComponents, init: FeedIn
   }
 
   async function validateForGossip (envelope: unknown): Promise<GossipVerdict> {
-    const { result, committed } = await validate([envelope])
-    committed.catch((error: unknown) => { emit('writeFailed', { entries: result.accepted, error }) })
+    const result = await ingest([envelope])
     if (result.accepted.length > 0) return { action: 'accept' }
     const rejected = result.rejected[0]
     if (rejected != null) {
