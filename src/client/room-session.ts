@@ -181,11 +181,16 @@ export function createRoomSession (components: RoomSessionComponents, init: Room
     },
     async discover (signal) {
       const found = await node.findProviders(CID.parse(room), { limit: 8, ...(signal != null ? { signal } : {}) }).catch(() => [])
-      await Promise.allSettled(found.map(async (p) => {
+      const dialled = await Promise.allSettled(found.map(async (p) => {
         await node.dialPeer(p.peerId, signal != null ? { signal } : {}).catch(async () => node.dialPeer(p.addrs, signal != null ? { signal } : {}))
-        synced.add(p.peerId)
-        if (!await syncAndFetch(p.peerId, signal)) synced.delete(p.peerId)
+        return p.peerId
       }))
+      const reached = dialled.flatMap((d) => (d.status === 'fulfilled' ? [d.value] : []))
+      for (const peer of reached) synced.add(peer)
+      // All found peers join one plan, so a joiner's history comes from all of them at once.
+      const ok = new Set(await sync.syncWithAll(reached, signal))
+      for (const peer of reached) if (!ok.has(peer)) synced.delete(peer)
+      await Promise.allSettled([...ok].map(async (peer) => fetchProfiles(peer, signal)))
       return found.length
     },
     async announce () {

@@ -138,6 +138,11 @@ export interface RoomSync {
    */
   syncWith (peer: string, signal?: AbortSignal): Promise<boolean>
   /**
+   * Opens streams to several peers first and only then plans, so the first plan already spreads
+   * the missing ranges over all of them (a joiner's swarm); resolves with the peers synced with.
+   */
+  syncWithAll (peers: readonly string[], signal?: AbortSignal): Promise<string[]>
+  /**
    * Something from `peer` needs entries we lack (a gap under gossip): reopen its stream so its
    * fresh Hello (its current clocks) is planned against; at most once per interval per peer.
    */
@@ -295,20 +300,30 @@ export function createRoomSync (components: RoomSyncComponents, init: RoomSyncIn
     return session
   }
 
+  /** A stream to `peer` with its Hello read, opened once however many callers ask at the same time. */
+  const ensureSession = async (peer: string, signal?: AbortSignal): Promise<boolean> => {
+    if (stopped) return false
+    if (sessions.has(peer)) return true
+    let pending = opening.get(peer)
+    if (pending == null) {
+      pending = open(peer, signal).catch(() => undefined).finally(() => { opening.delete(peer) })
+      opening.set(peer, pending)
+    }
+    return (await pending) != null
+  }
+
   return {
     responder,
     async syncWith (peer, signal) {
-      if (stopped) return false
-      if (!sessions.has(peer)) {
-        let pending = opening.get(peer)
-        if (pending == null) {
-          pending = open(peer, signal).catch(() => undefined).finally(() => { opening.delete(peer) })
-          opening.set(peer, pending)
-        }
-        if (await pending == null) return false
-      }
+      if (stopped || !await ensureSession(peer, signal)) return false
       await kick()
       return true
+    },
+    async syncWithAll (peers, signal) {
+      const opened = await Promise.all(peers.map(async (peer) => (await ensureSession(peer, signal)) ? [peer] : []))
+      const ready = opened.flat()
+      if (ready.length > 0 && !stopped) await kick()
+      return ready
     },
     noteHello (peer, hello) {
       void (async () => {
