@@ -30,7 +30,7 @@ describe('feed entry format', () => {
 
   it('cuts the signed bytes out of the entry exactly as encoding the body would', async () => {
     const [e1] = await chain(author(0), 1)
-    const ints = fc.oneof(fc.integer({ min: 1, max: 30 }), fc.integer({ min: 1, max: 70_000 }), fc.integer({ min: 1, max: 2 ** 33 }), fc.maxSafeNat())
+    const ints = fc.oneof(fc.integer({ min: 1, max: 30 }), fc.integer({ min: 1, max: 70_000 }), fc.integer({ min: 1, max: 2 ** 33 }), fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }))
     await fc.assert(fc.asyncProperty(ints, fc.oneof(fc.constant(0), ints), async (seq, ts) => {
       const body = { ...e1!.record, seq, ts, prev: seq === 1 ? null : CID.parse(e1!.stored.hash) }
       const record: FeedEntryRecord = { ...body, sig: await author(0).sign(signedBytesOf(body)) }
