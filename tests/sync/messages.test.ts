@@ -47,6 +47,11 @@ describe('sync message codecs', () => {
     }), { numRuns: 300 })
   })
 
+  it('reject a null envelope in an entries batch instead of throwing (found by the property above)', () => {
+    const bytes = encodeCanonical({ v: 1, t: 'entries', id: 0, entries: [null] })
+    expect(decodeSyncMessage(bytes)).toMatchObject({ ok: false, reason: RejectReason.Malformed })
+  })
+
   it('enforce the 1 MiB limit both ways', () => {
     const big = new Uint8Array(SYNC_MESSAGE_MAX_BYTES)
     expect(() => encodeSyncMessage({ t: 'auth-entries', id: 1, entries: [big] })).toThrow(RecordTooLargeError)

@@ -157,7 +157,7 @@ export function decodeSyncMessage (bytes: Uint8Array): Validated<SyncMessage> {
       const entries: FeedEnvelope[] = []
       for (const e of r.entries as unknown[]) {
         const { entry, payload } = (e ?? {}) as Record<string, unknown>
-        if (typeof e !== 'object' || Object.keys(e as object).length !== 2 || !(entry instanceof Uint8Array) || !(payload === null || payload instanceof Uint8Array)) {
+        if (e === null || typeof e !== 'object' || Object.keys(e).length !== 2 || !(entry instanceof Uint8Array) || !(payload === null || payload instanceof Uint8Array)) {
           return bad('an envelope is not {entry: bytes, payload: bytes | null}')
         }
         entries.push({ entry, payload })
