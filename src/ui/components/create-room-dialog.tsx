@@ -2,7 +2,8 @@ import { useState, type FormEvent } from 'react'
 import { RoomPolicy } from '../../client/api.ts'
 import type { RoomId } from '../../core/types.ts'
 import { useClient } from '../client-context.ts'
-import { Dialog, ErrorText, messageOf } from './dialog.tsx'
+import { usePendingAction } from '../use-pending-action.ts'
+import { Dialog, ErrorText } from './dialog.tsx'
 
 /** A new room signed by your key: its id commits to your key, its name and a nonce. */
 export function CreateRoomDialog ({ onClose, onCreated }: { onClose: () => void, onCreated: (id: RoomId) => void }) {
@@ -11,17 +12,11 @@ export function CreateRoomDialog ({ onClose, onCreated }: { onClose: () => void,
   const [description, setDescription] = useState('')
   const [tags, setTags] = useState('')
   const [policy, setPolicy] = useState<RoomPolicy>(RoomPolicy.InviteOnly)
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string>()
+  const { busy, error, run } = usePendingAction()
   const submit = (e: FormEvent) => {
     e.preventDefault()
-    setBusy(true)
-    setError(undefined)
     const tagList = tags.split(',').map((t) => t.trim()).filter(Boolean)
-    client.createRoom({ name: name.trim(), description: description.trim(), tags: tagList, policy }).then(onCreated, (err: unknown) => {
-      setError(messageOf(err))
-      setBusy(false)
-    })
+    run(async () => client.createRoom({ name: name.trim(), description: description.trim(), tags: tagList, policy }), onCreated)
   }
   return (
     <Dialog title='Create a room' onClose={onClose}>

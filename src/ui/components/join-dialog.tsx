@@ -1,7 +1,8 @@
 import { lazy, Suspense, useCallback, useState, type FormEvent } from 'react'
 import type { RoomId } from '../../core/types.ts'
 import { useClient } from '../client-context.ts'
-import { Dialog, ErrorText, messageOf } from './dialog.tsx'
+import { usePendingAction } from '../use-pending-action.ts'
+import { Dialog, ErrorText } from './dialog.tsx'
 
 const QrScanner = lazy(async () => ({ default: (await import('./qr-scanner.tsx')).QrScanner }))
 
@@ -10,16 +11,10 @@ export function JoinDialog ({ onClose, onJoined }: { onClose: () => void, onJoin
   const client = useClient()
   const [link, setLink] = useState('')
   const [scan, setScan] = useState(false)
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string>()
+  const { busy, error, run } = usePendingAction()
   const join = useCallback((value: string) => {
-    setBusy(true)
-    setError(undefined)
-    client.joinByLink(value.trim()).then(onJoined, (err: unknown) => {
-      setError(messageOf(err))
-      setBusy(false)
-    })
-  }, [client, onJoined])
+    run(async () => client.joinByLink(value.trim()), onJoined)
+  }, [client, onJoined, run])
   const onScanned = useCallback((text: string) => {
     setScan(false)
     setLink(text)

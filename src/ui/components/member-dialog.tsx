@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react'
 import { Capability, type MemberSnapshot, type RoomClient, type RoomSnapshot } from '../../client/api.ts'
-import { Dialog, ErrorText, messageOf } from './dialog.tsx'
+import { usePendingAction } from '../use-pending-action.ts'
+import { Dialog, ErrorText } from './dialog.tsx'
 
 /** What a moderator may do to one member: change role, revoke it, ban with a reason or unban. */
 export function MemberDialog ({ room, snapshot, member, onClose }: { room: RoomClient, snapshot: RoomSnapshot, member: MemberSnapshot, onClose: () => void }) {
@@ -8,13 +9,8 @@ export function MemberDialog ({ room, snapshot, member, onClose }: { room: RoomC
   const current = snapshot.members.find((m) => m.id === member.id) ?? member
   const [role, setRole] = useState(current.role)
   const [reason, setReason] = useState('')
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string>()
-  const run = (action: () => Promise<void>) => {
-    setBusy(true)
-    setError(undefined)
-    action().then(onClose, (err: unknown) => { setError(messageOf(err)); setBusy(false) })
-  }
+  const { busy, error, run: runAction } = usePendingAction()
+  const run = (action: () => Promise<void>) => { runAction(action, onClose) }
   const ban = (e: FormEvent) => {
     e.preventDefault()
     run(async () => await room.ban(current.id, reason.trim()))

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react'
 import type { AvatarInit } from '../../client/api.ts'
 import { useClient } from '../client-context.ts'
 import { AvatarPicker } from './avatar-picker.tsx'
+import { usePendingAction } from '../use-pending-action.ts'
 import { ErrorText, messageOf } from './dialog.tsx'
 
 const Mode = { Create: 'create', Restore: 'restore' } as const
@@ -29,16 +30,10 @@ function CreateIdentity () {
   const client = useClient()
   const [name, setName] = useState('')
   const [avatar, setAvatar] = useState<AvatarInit>()
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string>()
+  const { busy, error, run } = usePendingAction()
   const submit = (e: FormEvent) => {
     e.preventDefault()
-    setBusy(true)
-    setError(undefined)
-    client.createIdentity({ name: name.trim(), ...(avatar != null ? { avatar } : {}) }).catch((err: unknown) => {
-      setError(messageOf(err))
-      setBusy(false)
-    })
+    run(async () => client.createIdentity({ name: name.trim(), ...(avatar != null ? { avatar } : {}) }))
   }
   return (
     <form onSubmit={submit} className='stack'>
@@ -57,16 +52,10 @@ function RestoreIdentity () {
   const client = useClient()
   const [backup, setBackup] = useState('')
   const [passphrase, setPassphrase] = useState('')
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string>()
+  const { busy, error, setError, run } = usePendingAction()
   const submit = (e: FormEvent) => {
     e.preventDefault()
-    setBusy(true)
-    setError(undefined)
-    client.importBackup(backup.trim(), passphrase).catch((err: unknown) => {
-      setError(messageOf(err))
-      setBusy(false)
-    })
+    run(async () => client.importBackup(backup.trim(), passphrase))
   }
   return (
     <form onSubmit={submit} className='stack'>
