@@ -90,3 +90,25 @@ test('two tabs creating an identity at once: one creates, the other is told one 
   })
   expect(outcomes).toContain(stored)
 })
+
+test('the Web Worker pool that checks feed signatures reaches the expected verdict on every Ed25519 vector', async ({ page }) => {
+  const outcome = await page.evaluate(async () => {
+    const verifier = window.storageHarness.createWorkerVerifier({ workers: 2, splitAbove: 4 })
+    const failures = await window.storageHarness.ed25519BatchFailures(verifier.verify)
+    const inWorkers = verifier.inWorkers
+    verifier.stop()
+    return { failures, inWorkers }
+  })
+  expect(outcome).toEqual({ failures: [], inWorkers: true })
+})
+
+test('when a signature worker fails, its checks finish on the page with the same verdicts', async ({ page }) => {
+  const outcome = await page.evaluate(async () => {
+    const failing = URL.createObjectURL(new Blob(['onmessage = () => { throw new Error("worker bug") }'], { type: 'text/javascript' }))
+    const verifier = window.storageHarness.createWorkerVerifier({ workers: 2, splitAbove: 4, createWorker: () => new Worker(failing) })
+    const failures = await window.storageHarness.ed25519BatchFailures(verifier.verify)
+    const again = await window.storageHarness.ed25519BatchFailures(verifier.verify)
+    return { failures, again, inWorkers: verifier.inWorkers }
+  })
+  expect(outcome).toEqual({ failures: [], again: [], inWorkers: false })
+})

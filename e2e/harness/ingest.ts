@@ -12,6 +12,7 @@ import { RejectReason, accept, reject } from '../../src/core/result.ts'
 import type { StoredFeedEntry } from '../../src/core/storage.ts'
 import { asChannelId, asRoomId } from '../../src/core/types.ts'
 import { createIndexedDbStorage } from '../../src/storage/indexeddb.ts'
+import { createWorkerVerifier } from '../../src/workers/worker-verifier.ts'
 import vectors from '../../tests/fixtures/feed.vectors.json' with { type: 'json' }
 import { outcomeOf } from '../../tests/feed/vector-outcome.ts'
 
@@ -69,13 +70,16 @@ async function rawVerifyPerSecond (): Promise<number> {
  * Up to `inFlight` batches are handed over at once, as answers from several peers arrive: the
  * ingest verifies them concurrently and chain-checks and writes them one after another.
  */
-async function ingestPerSecond (batchSize: number, inFlight: number): Promise<{ perSecond: number, stored: number }> {
+async function ingestPerSecond (batchSize: number, inFlight: number, where: 'workers' | 'page'): Promise<{ perSecond: number, stored: number }> {
   const { entries } = built!
   const ordered = [...entries].sort((a, b) => (a.stored.author < b.stored.author ? -1 : a.stored.author > b.stored.author ? 1 : a.stored.seq - b.stored.seq))
   const envelopes = ordered.map((e) => ({ entry: e.envelope.entry, payload: e.envelope.payload }))
   const storage = createIndexedDbStorage({ name: `ingest-bench-${Date.now()}` })
   await storage.start()
-  const ingest = createFeedIngest({ storage, acl: allowAll }, { room })
+  const verifier = createWorkerVerifier()
+  const ingest = createFeedIngest({ storage, acl: allowAll, ...(where === 'workers' ? { verifier: verifier.verify } : {}) }, { room })
+  // the workers start outside the timing, as in an app that is already running
+  if (where === 'workers') await verifier.verify([{ publicKey: entries[0]!.record.author, message: signedBytesOf(entries[0]!.record), signature: entries[0]!.record.sig }])
   const t0 = performance.now()
   let accepted = 0
   const running = new Set<Promise<void>>()
@@ -88,6 +92,7 @@ async function ingestPerSecond (batchSize: number, inFlight: number): Promise<{ 
   const seconds = (performance.now() - t0) / 1000
   const stored = await storage.feeds.count(channel)
   await storage.stop()
+  verifier.stop()
   if (accepted !== entries.length) throw new Error(`accepted ${accepted} of ${entries.length}`)
   return { perSecond: entries.length / seconds, stored }
 }

@@ -2,7 +2,8 @@
 // Chromium (e2e/storage.spec.ts, e2e/identity.spec.ts) and the storage benchmark.
 import { createIndexedDbStorage } from '../../src/storage/indexeddb.ts'
 import { runStorageContract } from '../../tests/storage/contract.ts'
-import { ed25519VectorFailures } from '../../tests/identity/ed25519-vectors.ts'
+import { ed25519BatchFailures, ed25519VectorFailures } from '../../tests/identity/ed25519-vectors.ts'
+import { createWorkerVerifier } from '../../src/workers/worker-verifier.ts'
 import * as identity from '../../src/core/identity/identity.ts'
 import * as keystore from '../../src/core/identity/keystore.ts'
 import * as profile from '../../src/core/identity/profile.ts'
@@ -14,6 +15,8 @@ const freshName = (): string => `harness-${Date.now()}-${++databases}`
 const harness = {
   runStorageContract: () => runStorageContract(() => createIndexedDbStorage({ name: freshName() })),
   ed25519VectorFailures,
+  ed25519BatchFailures,
+  createWorkerVerifier,
   createIndexedDbStorage,
   freshName,
   identity,

@@ -4,12 +4,13 @@ import { type Identity, createIdentity, importIdentity, loadIdentity } from '../
 import { type AvatarMime, buildProfile } from '../core/identity/profile.ts'
 import { createRoom } from '../core/room/create-room.ts'
 import { parseInviteLink } from '../core/room/invite-link.ts'
-import type { Storage } from '../core/storage.ts'
+import type { Storage, StoredFeedEntry } from '../core/storage.ts'
 import { type RoomId, asRoomId } from '../core/types.ts'
 import { type NetworkConfig, NetworkProfile, type PeerNode, createPeerNode } from '../network/index.ts'
 import { createRoomProfilesServer } from '../network/room-profiles.ts'
 import { createRoomSyncServer } from '../network/room-sync.ts'
 import { createIndexedDbStorage } from '../storage/indexeddb.ts'
+import { type WorkerVerifier, createWorkerVerifier } from '../workers/worker-verifier.ts'
 import { type AvatarInit, type ConnectivitySnapshot, type IdentitySnapshot, NetworkState, type PeerClient, type RoomSummary } from './api.ts'
 import { createEventHub } from './events.ts'
 import { type ProfileBook, createProfileBook } from './profiles.ts'
@@ -26,6 +27,8 @@ export interface PeerClientInit {
   readonly linkOrigin?: string
   /** How often rooms without peers are looked up again, and presence re-announced (ms); default 20 s. */
   readonly refreshIntervalMs?: number
+  /** Where feed signatures are checked; default a Web Worker pool (this thread where there are no workers). */
+  readonly verifier?: WorkerVerifier
 }
 
 /** Beyond the UI contract: what tests, benchmarks and diagnostics look at. */
@@ -35,6 +38,11 @@ export interface PeerClientInternals {
   readonly badPeers: () => ReadonlyMap<string, number>
   /** Entries stored from each peer by this room's history sync. */
   readonly syncSources: (room: RoomId) => ReadonlyMap<string, number>
+  /**
+   * Calls `listener` with a room's feed entries the moment they are committed to storage (ours and
+   * peers'), before any view reacts: what "stored" means in the gossip latency figures.
+   */
+  readonly onStored: (room: RoomId, listener: (entries: readonly StoredFeedEntry[]) => void) => () => void
 }
 
 /** What a joined room leaves in storage so a reload brings it back. */
@@ -51,6 +59,7 @@ const ROOM_PREFIX = 'rooms/'
  */
 export function createPeerClient (init: PeerClientInit = {}): PeerClient & PeerClientInternals {
   const storage = init.storage ?? createIndexedDbStorage({ name: 'peer-rooms' })
+  const verifier = init.verifier ?? createWorkerVerifier()
   const events = createEventHub()
   const rooms = new Map<RoomId, Joined>()
   const badPeers = new Map<string, number>()
@@ -113,7 +122,7 @@ export function createPeerClient (init: PeerClientInit = {}): PeerClient & PeerC
   const open = async (record: RoomRecord): Promise<Joined> => {
     const known = rooms.get(record.id)
     if (known != null) return known
-    const model = createRoomModel({ storage, signer }, { room: record.id })
+    const model = createRoomModel({ storage, signer, verifier: verifier.verify }, { room: record.id })
     const handle = createRoomClient({
       storage,
       events,
@@ -194,6 +203,7 @@ export function createPeerClient (init: PeerClientInit = {}): PeerClient & PeerC
     node: () => node,
     badPeers: () => badPeers,
     syncSources: (room: RoomId) => rooms.get(room)?.session?.sync.sources() ?? new Map<string, number>(),
+    onStored: (room: RoomId, listener: (entries: readonly StoredFeedEntry[]) => void) => rooms.get(room)?.model.onFeed(listener) ?? (() => {}),
     start () {
       started ??= (async () => {
         await storage.start()
@@ -219,6 +229,7 @@ export function createPeerClient (init: PeerClientInit = {}): PeerClient & PeerC
       await node?.stop()
       node = undefined
       await storage.stop()
+      verifier.stop()
       started = undefined
     },
     identity () {
@@ -277,6 +288,7 @@ export function createPeerClient (init: PeerClientInit = {}): PeerClient & PeerC
       return created.roomId
     },
     async joinByLink (link: string, signal?: AbortSignal) {
+      console.log('T', performance.now().toFixed(1), 'join start')
       const parsed = parseInviteLink(link)
       if (!parsed.ok) throw new InvalidLinkError(parsed.detail)
       const { room, secret, bootstrap } = parsed.value
@@ -288,12 +300,16 @@ export function createPeerClient (init: PeerClientInit = {}): PeerClient & PeerC
       const record: RoomRecord = { id: asRoomId(room), secret, joinedAt: Date.now() }
       await storage.meta.put(ROOM_PREFIX + record.id, record)
       const j = await open(record)
+      console.log('T', performance.now().toFixed(1), 'opened')
       if (node != null) {
         await Promise.allSettled(bootstrap.map(async (addr) => node?.dialPeer([addr], signal != null ? { signal } : {})))
+        console.log('T', performance.now().toFixed(1), 'bootstrap dialled')
         await j.session?.discover(signal)
+        console.log('T', performance.now().toFixed(1), 'discovered')
       }
       // Resolve as a member: a user who sends right away must not be refused for a JOIN still in flight.
       await joinIfNeeded(j)
+      console.log('T', performance.now().toFixed(1), 'joined')
       return room
     },
     async leaveRoom (room: RoomId) {

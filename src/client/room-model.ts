@@ -9,6 +9,7 @@ import type { Signer } from '../core/identity/ed25519.ts'
 import { createDeletionApplier } from '../core/messages/deletions.ts'
 import { NotAllowedError } from '../core/errors.ts'
 import { RejectReason } from '../core/result.ts'
+import type { SignatureVerifier } from '../core/identity/signature-verifier.ts'
 import type { Storage, StoredFeedEntry } from '../core/storage.ts'
 import type { ChannelId, EntryHash, RoomId } from '../core/types.ts'
 
@@ -16,6 +17,8 @@ export interface RoomModelComponents {
   readonly storage: Storage
   /** The local user; undefined only before an identity exists (then the room is read-only). */
   readonly signer: () => Signer | undefined
+  /** Where feed signatures from peers are checked; default on this thread. */
+  readonly verifier?: SignatureVerifier
 }
 
 export interface RoomModelInit { readonly room: RoomId }
@@ -65,7 +68,7 @@ export function createRoomModel (components: RoomModelComponents, init: RoomMode
   const { storage } = components
   const { room } = init
   const log = authorityLog({ room })
-  const ingest = createFeedIngest({ storage, acl: log }, { room })
+  const ingest = createFeedIngest({ storage, acl: log, ...(components.verifier != null ? { verifier: components.verifier } : {}) }, { room })
   const deletions = createDeletionApplier({ storage, acl: log })
   const feedListeners = new Set<Listener<readonly StoredFeedEntry[]>>()
   const authorityListeners = new Set<Listener<readonly SignedAuthorityEntry[]>>()

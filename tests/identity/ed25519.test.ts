@@ -4,7 +4,8 @@ import * as ed from '@noble/ed25519'
 import { sha512 } from '@noble/hashes/sha2.js'
 import { concatBytes, hexToBytes } from '@noble/hashes/utils.js'
 import { authorIdOf, isStrongPublicKey, publicKeyOf, signerFromSeed, verifySignature, verifySignatureNoble } from '../../src/core/identity/ed25519.ts'
-import { ed25519VectorFailures, ed25519Vectors } from './ed25519-vectors.ts'
+import { verifyInThisThread } from '../../src/core/identity/signature-verifier.ts'
+import { ed25519BatchFailures, ed25519VectorFailures, ed25519Vectors } from './ed25519-vectors.ts'
 
 describe('Ed25519: one verdict on every backend', () => {
   it('runs on WebCrypto Ed25519 in Node, so verifySignature exercises the WebCrypto path', async () => {
@@ -14,6 +15,10 @@ describe('Ed25519: one verdict on every backend', () => {
 
   it('gives every fixture vector its expected verdict through WebCrypto and through noble', async () => {
     expect(await ed25519VectorFailures()).toEqual([])
+  })
+
+  it('gives the same verdicts when the vectors arrive as one batch (the port worker pools implement)', async () => {
+    expect(await ed25519BatchFailures(verifyInThisThread)).toEqual([])
   })
 
   it('holds real edge cases: a lenient ZIP-215 verifier accepts vectors we must refuse', () => {

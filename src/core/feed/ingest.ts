@@ -1,15 +1,18 @@
 import type { AclView } from '../acl-view.ts'
+import type { SignatureVerifier } from '../identity/signature-verifier.ts'
 import { RejectReason } from '../result.ts'
 import type { ForkProof, Storage, StoredFeedEntry } from '../storage.ts'
 import type { AuthorId, EntryHash, RoomId } from '../types.ts'
 import { type ParsedEntry, parseEnvelope } from './entry.ts'
 import { createPendingBuffer } from './pending.ts'
-import { verifyEntrySignature } from './verify.ts'
+import { verifyEntrySignatures } from './verify.ts'
 import { createFeedWriteBatcher } from './write-batcher.ts'
 
 export interface FeedIngestComponents {
   readonly storage: Pick<Storage, 'feeds'>
   readonly acl: AclView
+  /** Where signatures are checked; default on this thread (a browser passes a Web Worker pool). */
+  readonly verifier?: SignatureVerifier
 }
 
 export interface FeedIngestInit {
@@ -214,7 +217,7 @@ export function createFeedIngest (components: FeedIngestComponents, init: FeedIn
     if (candidates.length > 0) {
       const turn = reserve(new Set(candidates.map(feedKeyOf)))
       try {
-        const verdicts = await Promise.all(candidates.map(verifyEntrySignature))
+        const verdicts = await verifyEntrySignatures(candidates, components.verifier)
         const signed = candidates.filter((parsed, i) => {
           if (verdicts[i] === true) return true
           result.rejected.push(rejection(RejectReason.BadSignature, 'signature does not verify', parsed))
