@@ -70,13 +70,13 @@ async function rawVerifyPerSecond (): Promise<number> {
  * Up to `inFlight` batches are handed over at once, as answers from several peers arrive: the
  * ingest verifies them concurrently and chain-checks and writes them one after another.
  */
-async function ingestPerSecond (batchSize: number, inFlight: number, where: 'workers' | 'page'): Promise<{ perSecond: number, stored: number }> {
+async function ingestPerSecond (batchSize: number, inFlight: number, where: 'workers' | 'page', workers?: number): Promise<{ perSecond: number, stored: number }> {
   const { entries } = built!
   const ordered = [...entries].sort((a, b) => (a.stored.author < b.stored.author ? -1 : a.stored.author > b.stored.author ? 1 : a.stored.seq - b.stored.seq))
   const envelopes = ordered.map((e) => ({ entry: e.envelope.entry, payload: e.envelope.payload }))
   const storage = createIndexedDbStorage({ name: `ingest-bench-${Date.now()}` })
   await storage.start()
-  const verifier = createWorkerVerifier()
+  const verifier = createWorkerVerifier(workers != null ? { workers } : {})
   const ingest = createFeedIngest({ storage, acl: allowAll, ...(where === 'workers' ? { verifier: verifier.verify } : {}) }, { room })
   // the workers start outside the timing, as in an app that is already running
   if (where === 'workers') await verifier.verify([{ publicKey: entries[0]!.record.author, message: signedBytesOf(entries[0]!.record), signature: entries[0]!.record.sig }])

@@ -30,20 +30,33 @@ const under = (first: string): IDBKeyRange => IDBKeyRange.bound([first], [first,
 const orderKey = (channel: string, k: OrderKey): OrderIndexKey => [channel, k.lamport, k.author, k.seq]
 
 /**
- * Adds a record, resolving false instead of failing when a key or unique index refuses it: the
+ * Adds records, resolving one flag per record: false where a key or unique index refused it. That
  * error is handled here (preventDefault, stopPropagation), so the transaction neither aborts nor
- * reports it, and the caller decides. Any other error rejects and lets the transaction abort.
+ * reports it, and the caller decides; any other error rejects and lets the transaction abort.
+ * One promise and two shared handlers for the whole batch, not a promise per record: a sync batch
+ * adds hundreds of entries, and this runs on the page's thread.
  */
-function addUnlessPresent (store: IDBObjectStore, value: unknown): Promise<boolean> {
+function addAllUnlessPresent (store: IDBObjectStore, values: readonly unknown[]): Promise<boolean[]> {
   return new Promise((resolve, reject) => {
-    const request = store.add(value)
-    request.onsuccess = () => { resolve(true) }
-    request.onerror = (event) => {
+    const added = values.map(() => true)
+    const position = new Map<IDBRequest, number>()
+    let left = values.length
+    const settled = (): void => { if (--left === 0) resolve(added) }
+    const refused = (event: Event): void => {
+      const request = event.target as IDBRequest
       if (request.error?.name !== 'ConstraintError') { reject(request.error ?? new Error('add failed')); return }
       event.preventDefault()
       event.stopPropagation()
-      resolve(false)
+      added[position.get(request)!] = false
+      settled()
     }
+    if (left === 0) { resolve(added); return }
+    values.forEach((value, i) => {
+      const request = store.add(value)
+      position.set(request, i)
+      request.onsuccess = settled
+      request.onerror = refused
+    })
   })
 }
 
@@ -131,7 +144,7 @@ export function createIndexedDbStorage (init: IndexedDbStorageInit): Storage {
         for (const e of batch.values()) pairs.set(JSON.stringify([e.channel, e.author]), { channel: e.channel, author: e.author })
         // One round: every add, plus the current head of each (channel, author) in the batch.
         const [added, heads] = await Promise.all([
-          Promise.all([...batch.values()].map((e) => addUnlessPresent(unwrap(feed), e))),
+          addAllUnlessPresent(unwrap(feed), [...batch.values()]),
           Promise.all([...pairs.values()].map(({ channel, author }) => headStore.get([channel, author])))
         ])
         // A refused add is an entry already stored at its position, unless the position is free:
