@@ -6,7 +6,7 @@ import { CID } from 'multiformats/cid'
 import { encodeCanonical } from '../../src/core/codec/canonical.ts'
 import { appendEntry } from '../../src/core/feed/append.ts'
 import { loadIdentity } from '../../src/core/identity/identity.ts'
-import { encodeChatPayload } from '../../src/core/messages/payloads.ts'
+import { ChatType, decodeChatPayload, encodeChatPayload } from '../../src/core/messages/payloads.ts'
 import { type AuthorId, type ChannelId, type EntryHash, asChannelId, asRoomId } from '../../src/core/types.ts'
 import { NetworkProfile } from '../../src/network/index.ts'
 import { ROOM_SYNC_PROTOCOL, roomTopics } from '../../src/network/room-topics.ts'
@@ -105,26 +105,43 @@ const peer = {
       })
     }
   },
-  /** From now on, records when each message from someone else is stored and readable here (for latency figures). */
-  recordArrivals (room: string, channel = 'general'): void {
+  /**
+   * From now on, records when each message from someone else is committed to storage here, on the
+   * clock `performance.timeOrigin + performance.now()` (shared by the pages of one machine, sub-ms).
+   */
+  recordArrivals (room: string): void {
     const c = started()
-    const seen = new Set<string>()
     const me = c.identity()?.id
-    c.events.on('timeline', (e) => {
-      if (e.room !== room) return
-      const at = Date.now()
-      const r = roomOf(room)
-      const id = channelNamed(room, channel)
-      void r.timeline(id, { offset: 0, limit: 0 }).then(async (w) => r.timeline(id, { offset: Math.max(0, w.total - 20), limit: 20 })).then((w) => {
-        for (const m of w.messages) {
-          if (seen.has(m.hash) || m.author === me) continue
-          seen.add(m.hash)
-          arrivals.push({ text: m.text ?? '', at })
-        }
-      })
+    c.onStored(asRoomId(room), (entries) => {
+      const at = performance.timeOrigin + performance.now()
+      for (const e of entries) {
+        if (e.author === me || e.payload == null) continue
+        const payload = decodeChatPayload(ChatType.Text, e.payload)
+        if (payload.ok && payload.value.type === ChatType.Text) arrivals.push({ text: payload.value.text, at })
+      }
     })
   },
   arrivals: () => arrivals,
+  arrivalCount: () => arrivals.length,
+  /**
+   * Sends `count` messages at `perSecond`, starting after a random phase within one period; each text
+   * is JSON `{ sent, tag, seq }` (sent on the arrivals' clock, taken as send is called) padded to `bytes`.
+   * Resolves when every send has resolved.
+   */
+  async steadyLoad (room: string, tag: string, count: number, perSecond: number, bytes: number): Promise<void> {
+    const period = 1000 / perSecond
+    const start = performance.now() + Math.random() * period
+    const r = roomOf(room)
+    const channel = channelNamed(room, 'general')
+    const sends: Array<Promise<unknown>> = []
+    for (let seq = 0; seq < count; seq++) {
+      const due = start + seq * period
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - performance.now())))
+      const head = JSON.stringify({ sent: performance.timeOrigin + performance.now(), tag, seq })
+      sends.push(r.send(channel, head + ' '.repeat(Math.max(0, bytes - head.length))))
+    }
+    await Promise.all(sends)
+  },
   /**
    * Writes `n` signed messages of ours straight into storage in batches (no client, no network):
    * a large history for paging figures. Reload the page and start again before reading them.

@@ -288,7 +288,6 @@ export function createPeerClient (init: PeerClientInit = {}): PeerClient & PeerC
       return created.roomId
     },
     async joinByLink (link: string, signal?: AbortSignal) {
-      console.log('T', performance.now().toFixed(1), 'join start')
       const parsed = parseInviteLink(link)
       if (!parsed.ok) throw new InvalidLinkError(parsed.detail)
       const { room, secret, bootstrap } = parsed.value
@@ -300,16 +299,12 @@ export function createPeerClient (init: PeerClientInit = {}): PeerClient & PeerC
       const record: RoomRecord = { id: asRoomId(room), secret, joinedAt: Date.now() }
       await storage.meta.put(ROOM_PREFIX + record.id, record)
       const j = await open(record)
-      console.log('T', performance.now().toFixed(1), 'opened')
       if (node != null) {
         await Promise.allSettled(bootstrap.map(async (addr) => node?.dialPeer([addr], signal != null ? { signal } : {})))
-        console.log('T', performance.now().toFixed(1), 'bootstrap dialled')
         await j.session?.discover(signal)
-        console.log('T', performance.now().toFixed(1), 'discovered')
       }
       // Resolve as a member: a user who sends right away must not be refused for a JOIN still in flight.
       await joinIfNeeded(j)
-      console.log('T', performance.now().toFixed(1), 'joined')
       return room
     },
     async leaveRoom (room: RoomId) {
