@@ -3,6 +3,7 @@ import type { Signer } from '../core/identity/ed25519.ts'
 import type { Storage } from '../core/storage.ts'
 import type { ChannelId } from '../core/types.ts'
 import type { PeerNode } from '../network/peer-node.ts'
+import { discoverRound } from '../network/discover-round.ts'
 import { type RoomGossip, createRoomGossip } from '../network/room-gossip.ts'
 import { signPresence } from '../network/room-presence.ts'
 import { PROFILES_MAX_COUNT, requestProfiles } from '../network/room-profiles.ts'
@@ -44,6 +45,7 @@ export interface RoomSession {
   stop (): void
   /** Looks the room up in the DHT, dials what it finds and syncs with it; resolves when that round settles. */
   discover (signal?: AbortSignal): Promise<number>
+  /** Announces presence, and our profile when this version has not been published yet. */
   announce (): Promise<void>
   /** Provides the room key once the DHT has someone to store it (a provide before that is lost). */
   provide (): void
@@ -55,6 +57,8 @@ export function createRoomSession (components: RoomSessionComponents, init: Room
   const room = model.room
   const synced = new Set<string>()
   let lastProfileAt = 0
+  /** The profile version last published to at least one peer. */
+  let lastProfileSent: Uint8Array | undefined
   let gossip: RoomGossip | undefined
   let provided = false
 
@@ -102,12 +106,13 @@ export function createRoomSession (components: RoomSessionComponents, init: Room
     void syncAndFetch(peer).then((ok) => { if (!ok) synced.delete(peer) }, () => { synced.delete(peer) })
   }
 
-  const publishProfile = async (): Promise<void> => {
+  /** Publishes our profile; with `onlyIfNew`, only when this version has not reached anyone yet. */
+  const publishProfile = async (onlyIfNew = false): Promise<void> => {
     const me = signer()
     const profile = me == null ? undefined : profiles.get(me.id)
-    if (profile == null || gossip == null) return
+    if (profile == null || gossip == null || (onlyIfNew && profile.bytes === lastProfileSent)) return
     lastProfileAt = Date.now()
-    await gossip.publishProfile(profile.bytes).catch(() => 0)
+    if (await gossip.publishProfile(profile.bytes).catch(() => 0) > 0) lastProfileSent = profile.bytes
   }
 
   const publishPresence = async (channel?: ChannelId): Promise<void> => {
@@ -180,22 +185,40 @@ export function createRoomSession (components: RoomSessionComponents, init: Room
       handle.attach(undefined)
     },
     async discover (signal) {
-      const found = await node.findProviders(CID.parse(room), { limit: 8, ...(signal != null ? { signal } : {}) }).catch(() => [])
-      const dialled = await Promise.allSettled(found.map(async (p) => {
-        await node.dialPeer(p.peerId, signal != null ? { signal } : {}).catch(async () => node.dialPeer(p.addrs, signal != null ? { signal } : {}))
-        return p.peerId
-      }))
-      const reached = dialled.flatMap((d) => (d.status === 'fulfilled' ? [d.value] : []))
-      for (const peer of reached) synced.add(peer)
-      // All found peers join one plan, so a joiner's history comes from all of them at once.
-      const ok = new Set(await sync.syncWithAll(reached, signal))
-      for (const peer of reached) if (!ok.has(peer)) synced.delete(peer)
-      await Promise.allSettled([...ok].map(async (peer) => fetchProfiles(peer, signal)))
-      return found.length
+      const options = signal != null ? { signal } : {}
+      const { found, synced: ok } = await discoverRound({
+        providers: node.streamProviders(CID.parse(room), { limit: 8, ...options }),
+        dial: async (p) => {
+          try {
+            await node.dialPeer(p.peerId, options).catch(async () => node.dialPeer(p.addrs, options))
+            return p.peerId
+          } catch {
+            return undefined
+          }
+        },
+        // All peers of the first group join one plan, so a joiner's history comes from all of them at once.
+        syncAll: async (peers) => {
+          for (const peer of peers) synced.add(peer)
+          const ok = new Set(await sync.syncWithAll(peers, signal).catch(() => []))
+          for (const peer of peers) if (!ok.has(peer)) synced.delete(peer)
+          return [...ok]
+        },
+        syncOne: async (peer) => {
+          if (synced.has(peer)) return false
+          synced.add(peer)
+          const ok = await sync.syncWith(peer, signal).catch(() => false)
+          if (!ok) synced.delete(peer)
+          return ok
+        }
+      })
+      await Promise.allSettled(ok.map(async (peer) => fetchProfiles(peer, signal)))
+      return found
     },
     async announce () {
       await publishPresence()
-      if (Date.now() - lastProfileAt > PROFILE_REANNOUNCE_MS) await publishProfile()
+      // Presence is repeated (it keeps us online); the profile only when it changed: a newcomer gets
+      // it from the profiles request after its sync, or from the re-announce its presence triggers.
+      await publishProfile(true)
     },
     hasPeers: () => (gossip?.peers().length ?? 0) > 0
   }

@@ -82,6 +82,10 @@ export async function createBrowserLibp2p (init: BrowserLibp2pInit): Promise<Bro
       dht: kadDHT({
         protocol: DHT_PROTOCOL,
         clientMode: true,
+        // Every DHT query first waits for the initial self-query, which kad-dht starts on a 1 s timer:
+        // a page that joins a room by link right after starting lost most of that second. At 0 the
+        // self-query starts at once and waits (on an event) only for the first routing-table peer.
+        initialQuerySelfInterval: 0,
         peerInfoMapper: loopback ? passthroughMapper : removePrivateAddressesMapper,
         ...userRecordDhtOptions
       }),

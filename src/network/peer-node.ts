@@ -80,8 +80,14 @@ export interface PeerNode {
   /** Announces in the DHT that this peer provides `key`, and keeps re-announcing it until {@link unprovide}. */
   provide (key: CID, options?: SignalOptions): Promise<void>
   unprovide (key: CID): void
-  /** Peers that announced `key`, with their addresses (this peer excluded). */
+  /** Peers that announced `key`, with their addresses (this peer excluded), once the lookup is over. */
   findProviders (key: CID, options?: SignalOptions & { readonly limit?: number }): Promise<ProviderInfo[]>
+  /**
+   * The same lookup, yielding each provider the moment a response names it (once per peer), so a
+   * caller can dial the first while the query is still walking the DHT. Never throws: a failed
+   * or aborted lookup just ends (a failure shows in the status).
+   */
+  streamProviders (key: CID, options?: SignalOptions & { readonly limit?: number }): AsyncGenerator<ProviderInfo>
   /**
    * Connects to a peer, trying direct WebRTC (signalled through a relay) first, then any other
    * address. A relayed-only connection is not kept as the answer when WebRTC works.
@@ -448,20 +454,26 @@ class LibP2pPeerNode implements PeerNode {
   }
 
   async findProviders (key: CID, options: SignalOptions & { readonly limit?: number } = {}): Promise<ProviderInfo[]> {
-    this.assertStarted()
     const found = new Map<string, ProviderInfo>()
+    for await (const p of this.streamProviders(key, options)) found.set(p.peerId, p)
+    options.signal?.throwIfAborted()
+    return [...found.values()]
+  }
+
+  async * streamProviders (key: CID, options: SignalOptions & { readonly limit?: number } = {}): AsyncGenerator<ProviderInfo> {
+    this.assertStarted()
+    const seen = new Set<string>()
     try {
       for await (const p of this.libp2p.contentRouting.findProviders(key, { signal: this.dialSignal(options.signal) })) {
-        if (p.id.equals(this.libp2p.peerId)) continue
-        const prev = found.get(p.id.toString())?.addrs ?? []
-        found.set(p.id.toString(), { peerId: p.id.toString(), addrs: [...new Set([...prev, ...p.multiaddrs.map((a) => a.toString())])] })
-        if (options.limit != null && found.size >= options.limit) break
+        const peerId = p.id.toString()
+        if (p.id.equals(this.libp2p.peerId) || seen.has(peerId)) continue
+        seen.add(peerId)
+        yield { peerId, addrs: [...new Set(p.multiaddrs.map((a) => a.toString()))] }
+        if (options.limit != null && seen.size >= options.limit) return
       }
     } catch (err) {
-      options.signal?.throwIfAborted()
-      if (found.size === 0) this.noteError('findProviders', err)
+      if (seen.size === 0 && options.signal?.aborted !== true) this.noteError('findProviders', err)
     }
-    return [...found.values()]
   }
 
   async putUserRecord (signer: Signer, options: SignalOptions & { readonly hints?: readonly RoutingHint[] } = {}): Promise<{ stored: number }> {

@@ -176,6 +176,7 @@ export function createRoomSync (components: RoomSyncComponents, init: RoomSyncIn
   let received = 0
   let expected = 0
   let driving: Promise<void> | undefined
+  let wake: (() => void) | undefined
   let stopped = false
 
   const report = (): void => { init.onProgress({ active: driving != null, received, expected }) }
@@ -270,7 +271,10 @@ export function createRoomSync (components: RoomSyncComponents, init: RoomSyncIn
       }
       report()
       if (running.size === 0) return
-      await Promise.race(running)
+      // Plan again when a request settles, or at once when a new peer's session opens, so a peer
+      // found after the plan started gets ranges without waiting for another peer's answer.
+      await Promise.race([...running, new Promise<void>((resolve) => { wake = resolve })])
+      wake = undefined
     }
   }
 
@@ -284,9 +288,12 @@ export function createRoomSync (components: RoomSyncComponents, init: RoomSyncIn
   }
 
   const open = async (peer: string, signal?: AbortSignal): Promise<Session | undefined> => {
+    // our Hello is read from storage while the stream opens
+    const ours = responder.hello(room.channelIds())
+    ours.catch(() => undefined)
     const stream = await node.newStream(peer, ROOM_SYNC_PROTOCOL, signal != null ? { signal } : {})
     const reader = readerOf(stream)
-    await send(stream, await responder.hello(room.channelIds()), signal)
+    await send(stream, await ours, signal)
     const hello = await Promise.race([next(reader), new Promise<string>((resolve) => setTimeout(() => { resolve('no hello in time') }, HELLO_TIMEOUT_MS))])
     if (hello == null || (typeof hello !== 'string' && hello.t === 'error')) { stream.abort(new Error('peer is not in the room')); return undefined }
     if (typeof hello === 'string' || hello.t !== 'hello' || hello.room !== room.room) {
@@ -297,6 +304,7 @@ export function createRoomSync (components: RoomSyncComponents, init: RoomSyncIn
     const session: Session = { stream, reader, sending: Promise.resolve(), reading: Promise.resolve(), nextId: 1 }
     sessions.set(peer, session)
     planner.addPeer(peer, hello)
+    wake?.()
     return session
   }
 
