@@ -10,7 +10,7 @@ import { createDeletionApplier } from '../core/messages/deletions.ts'
 import { NotAllowedError } from '../core/errors.ts'
 import { RejectReason } from '../core/result.ts'
 import type { SignatureVerifier } from '../core/identity/signature-verifier.ts'
-import type { Storage, StoredFeedEntry } from '../core/storage.ts'
+import type { FeedHead, Storage, StoredFeedEntry } from '../core/storage.ts'
 import type { ChannelId, EntryHash, RoomId } from '../core/types.ts'
 
 export interface RoomModelComponents {
@@ -75,6 +75,13 @@ export function createRoomModel (components: RoomModelComponents, init: RoomMode
   const rejectListeners = new Set<Listener<readonly IngestRejection[] | readonly AuthorityRejection[]>>()
   let lamport = 0
   let appendTail: Promise<unknown> = Promise.resolve()
+  /**
+   * Our newest entry per (author, channel) (null: none yet), read from storage once and then kept
+   * current from every stored entry of that author (our appends, and another tab of the same
+   * identity through ingest), so a send does not wait on a storage read before it can sign.
+   */
+  const ownHeads = new Map<string, FeedHead | null>()
+  const headKey = (author: string, channel: ChannelId): string => `${author} ${channel}`
 
   const emit = <T>(set: Set<Listener<T>>, detail: T): void => {
     for (const l of set) {
@@ -84,7 +91,13 @@ export function createRoomModel (components: RoomModelComponents, init: RoomMode
   const seen = (n: number): void => { if (n > lamport) lamport = n }
 
   const feedAccepted = (entries: readonly StoredFeedEntry[]): void => {
-    for (const e of entries) seen(e.lamport)
+    for (const e of entries) {
+      seen(e.lamport)
+      const key = headKey(e.author, e.channel)
+      if (!ownHeads.has(key)) continue
+      const head = ownHeads.get(key)
+      if (head == null || e.seq > head.seq) ownHeads.set(key, { author: e.author, seq: e.seq, hash: e.hash, lamport: e.lamport })
+    }
     void deletions.apply(entries).catch((err: unknown) => { console.error('applying deletes failed', err) })
     emit(feedListeners, entries)
   }
@@ -190,7 +203,9 @@ export function createRoomModel (components: RoomModelComponents, init: RoomMode
     append (channel, type, payload) {
       const run = appendTail.then(async () => {
         const me = signer()
-        const mine = (await storage.feeds.heads(channel)).find((h) => h.author === me.id)
+        const key = headKey(me.id, channel)
+        if (!ownHeads.has(key)) ownHeads.set(key, (await storage.feeds.heads(channel)).find((h) => h.author === me.id) ?? null)
+        const mine = ownHeads.get(key)
         const appended = await appendEntry(me, { room, channel, ...(mine != null ? { head: mine } : {}), roomLamport: lamport, type, payload })
         const may = log.mayAppend(me.id, channel, appended.stored.seq)
         if (!may.ok) throw new NotAllowedError(may.detail)

@@ -69,6 +69,11 @@ export async function createBrowserLibp2p (init: BrowserLibp2pInit): Promise<Bro
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionGater: gater,
+    // The monitor pings every connection (RTT for the peer list, and a dead-link check) on a fresh
+    // stream each time; over WebRTC that is a data channel opened and closed per ping, which costs
+    // the page more than the chat it carries in a ten-peer room. WebRTC links are also checked by
+    // ICE consent, and a closed socket is seen at once, so every 30 s instead of every 10 s is enough.
+    connectionMonitor: { pingInterval: 30_000 },
     connectionManager: {
       maxConnections: init.maxConnections,
       maxParallelDials: 8,
