@@ -26,7 +26,16 @@ test('feed ingest into IndexedDB vs bare WebCrypto verify, 10,000 entries from 2
     ingest.push(figures.workers.perSecond)
     inPage.push(figures.page.perSecond)
   }
+  // One gossip message at a time: what validated-and-stored costs the core on an otherwise idle page.
+  const one = await page.evaluate(async () => {
+    await window.ingestHarness.build(300, 1)
+    return window.ingestHarness.gossipOneByOne(300)
+  })
+  const at = (xs: number[], q: number): number => Number(xs[Math.floor(xs.length * q)]!.toFixed(2))
   recordMetrics('ingest', {
+    ingest_gossip_one_p50_ms: { value: at(one.validate, 0.5), unit: 'ms per entry through the gossip validator, one at a time, stored (idle page)' },
+    ingest_gossip_one_p99_ms: { value: at(one.validate, 0.99), unit: 'ms per entry through the gossip validator, one at a time, stored (idle page)' },
+    idb_read_one_p50_ms: { value: at(one.read, 0.5), unit: 'ms, one-entry IndexedDB read, same page (for scale)' },
     ingest_per_s: { value: Math.round(median(ingest)), unit: 'entries/s (signatures checked in a Web Worker pool, as the app does)' },
     ingest_in_page_per_s: { value: Math.round(median(inPage)), unit: 'entries/s (every signature checked on the page thread)' },
     ingest_verify_raw_per_s: { value: Math.round(median(raw)), unit: 'verifies/s' },
