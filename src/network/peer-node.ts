@@ -104,6 +104,11 @@ export interface PeerNode {
   /** Serves a stream protocol; the handler owns the stream (see length-prefixed.ts for request/response). */
   handle (protocol: string, handler: (stream: Stream, fromPeer: string) => void | Promise<void>): Promise<void>
   unhandle (protocol: string): Promise<void>
+  /**
+   * Opens a stream whose protocol is negotiated together with the first message written (one round
+   * trip less than negotiating first): every protocol of ours has the opener write first. An
+   * unsupported protocol then surfaces as an error on the first read.
+   */
   newStream (peer: string, protocol: string, options?: SignalOptions): Promise<Stream>
   /** Closes every connection to a peer that misbehaved; never throws. */
   hangUp (peer: string): Promise<void>
@@ -576,7 +581,7 @@ class LibP2pPeerNode implements PeerNode {
 
   async newStream (peer: string, protocol: string, options: SignalOptions = {}): Promise<Stream> {
     this.assertStarted()
-    return this.libp2p.dialProtocol(peerIdFromString(peer), protocol, { signal: this.dialSignal(options.signal) })
+    return this.libp2p.dialProtocol(peerIdFromString(peer), protocol, { signal: this.dialSignal(options.signal), negotiateFully: false })
   }
 }
 
