@@ -43,7 +43,7 @@ export interface RoomSession {
   readonly sync: RoomSync
   start (): void
   stop (): void
-  /** Looks the room up in the DHT, dials what it finds and syncs with it; resolves when that round settles. */
+  /** Looks the room up in the DHT, dials what it finds and syncs with it; resolves when that round's syncs settle (profiles are fetched after, without waiting). */
   discover (signal?: AbortSignal): Promise<number>
   /** Announces presence, and our profile when this version has not been published yet. */
   announce (): Promise<void>
@@ -211,7 +211,8 @@ export function createRoomSession (components: RoomSessionComponents, init: Room
           return ok
         }
       })
-      await Promise.allSettled(ok.map(async (peer) => fetchProfiles(peer, signal)))
+      // Names follow (the profile book announces each one): the round, and a join by link, need not wait for them.
+      for (const peer of ok) void fetchProfiles(peer, signal).catch(() => undefined)
       return found
     },
     async announce () {
