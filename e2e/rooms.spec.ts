@@ -157,6 +157,29 @@ test.describe('rooms over the real relay', () => {
     await expect.poll(() => names(d, room)).toEqual(['alice', 'carol', 'dave'])
   })
 
+  test('a link opened while the room\'s only member is away: joining keeps looking and completes once the member is back', async ({ browser }) => {
+    const relay = await startRelay()
+    relays.push(relay)
+    const a = await openUser(browser, relay, 'alice')
+    const room = await a.evaluate(async () => window.peer.createRoom('away room', 'open'))
+    const link = await a.evaluate((r) => window.peer.shareLink(r), room)
+    await a.evaluate(async (r) => window.peer.send(r, 'said before going away'), room)
+    await a.evaluate(async () => window.peer.stop())
+
+    const b = await openUser(browser, relay, 'bob')
+    let settled = false
+    const joined = b.evaluate(async (l) => window.peer.join(l), link).finally(() => { settled = true })
+    // two lookups have found nobody to sync with, and the join is still waiting rather than resolved empty
+    await expect.poll(() => b.evaluate((r) => window.peer.lookups(r), room)).toBeGreaterThanOrEqual(2)
+    expect(settled).toBe(false)
+
+    await a.evaluate(async (addr) => window.peer.start(addr), [relay.multiaddr])
+    await joined
+    expect(await b.evaluate((r) => window.peer.room(r).members.map((m) => m.id), room)).toContain(await idOf(b))
+    expect(await b.evaluate((r) => window.peer.room(r).name, room)).toBe('away room')
+    await expect.poll(() => texts(b, room)).toEqual(['said before going away'])
+  })
+
   test('a page reloads: identity, rooms and history come back from IndexedDB and it reconnects', async ({ browser }) => {
     const relay = await startRelay()
     relays.push(relay)

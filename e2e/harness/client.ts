@@ -185,7 +185,8 @@ const peer = {
   /** Who provides the room in the DHT (diagnostics). */
   providers: async (room: string) => (await started().node()!.findProviders(CID.parse(room), { signal: AbortSignal.timeout(10_000) })).map((p) => p.peerId),
   badPeers: () => [...started().badPeers()],
-  syncSources: (room: string) => [...started().syncSources(asRoomId(room))]
+  syncSources: (room: string) => [...started().syncSources(asRoomId(room))],
+  lookups: (room: string) => started().lookups(asRoomId(room))
 }
 
 declare global { interface Window { peer: typeof peer, peerReady: boolean } }

@@ -6,6 +6,7 @@ import { createRoom } from '../core/room/create-room.ts'
 import { parseInviteLink } from '../core/room/invite-link.ts'
 import type { Storage, StoredFeedEntry } from '../core/storage.ts'
 import { type RoomId, asRoomId } from '../core/types.ts'
+import { type BackoffInit, backoffDelay } from '../network/backoff.ts'
 import { type NetworkConfig, NetworkProfile, type PeerNode, createPeerNode } from '../network/index.ts'
 import { createRoomProfilesServer } from '../network/room-profiles.ts'
 import { createRoomSyncServer } from '../network/room-sync.ts'
@@ -38,6 +39,8 @@ export interface PeerClientInternals {
   readonly badPeers: () => ReadonlyMap<string, number>
   /** Entries stored from each peer by this room's history sync. */
   readonly syncSources: (room: RoomId) => ReadonlyMap<string, number>
+  /** How many times this session has looked the room's peers up in the DHT (and synced with those found). */
+  readonly lookups: (room: RoomId) => number
   /**
    * Calls `listener` with a room's feed entries the moment they are committed to storage (ours and
    * peers'), before any view reacts: what "stored" means in the gossip latency figures.
@@ -48,9 +51,23 @@ export interface PeerClientInternals {
 /** What a joined room leaves in storage so a reload brings it back. */
 interface RoomRecord { readonly id: RoomId, readonly secret: Uint8Array | null, readonly joinedAt: number }
 
-interface Joined { readonly model: RoomModel, readonly handle: RoomHandle, session?: RoomSession, secret: Uint8Array | null, joining?: Promise<void> }
+interface Joined { readonly model: RoomModel, readonly handle: RoomHandle, session?: RoomSession, secret: Uint8Array | null, joining?: Promise<void>, lookups: number }
 
 const ROOM_PREFIX = 'rooms/'
+
+/** Joining looks the room up again after 250 ms, then 500 ms, ... up to 2 s apart (with jitter). */
+const JOIN_LOOKUP_BACKOFF: BackoffInit = { baseMs: 250, maxMs: 2_000, hiddenFactor: 1 }
+/** How long joining keeps looking for the room's peers before it resolves with the room waiting for them. */
+const JOIN_LOOKUP_BUDGET_MS = 20_000
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function pause (ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => { clearTimeout(timer); signal?.removeEventListener('abort', done); resolve() }
+    const timer = setTimeout(done, ms)
+    signal?.addEventListener('abort', done, { once: true })
+  })
+}
 
 /**
  * The client: storage, identity, profiles, rooms and the network composed behind the one surface
@@ -98,6 +115,12 @@ export function createPeerClient (init: PeerClientInit = {}): PeerClient & PeerC
     void j.session.announce()
   }
 
+  const lookUp = async (j: Joined, signal?: AbortSignal): Promise<void> => {
+    if (j.session == null) return
+    j.lookups++
+    await j.session.discover(signal)
+  }
+
   /** Once the log is complete and we are not a member yet, join (with the link's invite, if any). */
   const joinIfNeeded = (j: Joined): Promise<void> => {
     j.joining ??= joinOnce(j).finally(() => { j.joining = undefined })
@@ -132,7 +155,7 @@ export function createPeerClient (init: PeerClientInit = {}): PeerClient & PeerC
       linkOrigin,
       bootstrapHints: () => init.network?.bootstrap ?? []
     })
-    const j: Joined = { model, handle, secret: record.secret }
+    const j: Joined = { model, handle, secret: record.secret, lookups: 0 }
     rooms.set(record.id, j)
     await handle.start()
     model.onAuthority(() => { void joinIfNeeded(j) })
@@ -147,7 +170,7 @@ export function createPeerClient (init: PeerClientInit = {}): PeerClient & PeerC
       events.emit('peers', { room: j.model.room })
       j.session.provide()
       void j.session.announce()
-      if (!j.session.hasPeers()) void j.session.discover().then(() => { events.emit('connectivity', undefined) })
+      if (!j.session.hasPeers()) void lookUp(j).then(() => { events.emit('connectivity', undefined) })
     }
   }
 
@@ -181,7 +204,7 @@ export function createPeerClient (init: PeerClientInit = {}): PeerClient & PeerC
     for (const j of rooms.values()) attach(j)
     if (identity != null) void node.putUserRecord(identity).catch(() => undefined)
     timer = setInterval(refresh, init.refreshIntervalMs ?? 20_000)
-    void Promise.allSettled([...rooms.values()].map(async (j) => j.session?.discover()))
+    void Promise.allSettled([...rooms.values()].map(async (j) => lookUp(j)))
   }
 
   const identitySnapshotOf = (id: Identity): IdentitySnapshot => {
@@ -203,6 +226,7 @@ export function createPeerClient (init: PeerClientInit = {}): PeerClient & PeerC
     node: () => node,
     badPeers: () => badPeers,
     syncSources: (room: RoomId) => rooms.get(room)?.session?.sync.sources() ?? new Map<string, number>(),
+    lookups: (room: RoomId) => rooms.get(room)?.lookups ?? 0,
     onStored: (room: RoomId, listener: (entries: readonly StoredFeedEntry[]) => void) => rooms.get(room)?.model.onFeed(listener) ?? (() => {}),
     start () {
       started ??= (async () => {
@@ -301,7 +325,17 @@ export function createPeerClient (init: PeerClientInit = {}): PeerClient & PeerC
       const j = await open(record)
       if (node != null) {
         await Promise.allSettled(bootstrap.map(async (addr) => node?.dialPeer([addr], signal != null ? { signal } : {})))
-        await j.session?.discover(signal)
+        // One lookup can come back empty-handed (the DHT still warming up, a provider's dial
+        // failing, the room's only member briefly away): look again, backing off, until the room's
+        // log has arrived. After the budget the room stays saved, shown as waiting for peers, and
+        // the periodic refresh keeps looking.
+        const until = Date.now() + JOIN_LOOKUP_BUDGET_MS
+        for (let attempt = 0; ; attempt++) {
+          await lookUp(j, signal)
+          const wait = backoffDelay(JOIN_LOOKUP_BACKOFF, attempt, false)
+          if (j.model.log.complete || signal?.aborted === true || Date.now() + wait >= until) break
+          await pause(wait, signal)
+        }
       }
       // Resolve as a member: a user who sends right away must not be refused for a JOIN still in flight.
       await joinIfNeeded(j)
