@@ -1,7 +1,7 @@
 import { type AuthorityLog, authorityLog } from '../core/authority/log.ts'
 import type { BuildInit } from '../core/authority/build.ts'
 import type { SignedAuthorityEntry } from '../core/authority/entry.ts'
-import { validateAuthorityEntry } from '../core/authority/validate-entry.ts'
+import { validateAuthorityEntries } from '../core/authority/validate-entry.ts'
 import { type AppendedEntry, appendEntry } from '../core/feed/append.ts'
 import { parseEnvelope } from '../core/feed/entry.ts'
 import { type FeedIngest, type GossipVerdict, type IngestRejection, createFeedIngest } from '../core/feed/ingest.ts'
@@ -17,7 +17,7 @@ export interface RoomModelComponents {
   readonly storage: Storage
   /** The local user; undefined only before an identity exists (then the room is read-only). */
   readonly signer: () => Signer | undefined
-  /** Where feed signatures from peers are checked; default on this thread. */
+  /** Where signatures from peers (feed and authority entries) are checked; default on this thread. */
   readonly verifier?: SignatureVerifier
 }
 
@@ -136,7 +136,7 @@ export function createRoomModel (components: RoomModelComponents, init: RoomMode
   ])
 
   const addAuthority = async (entries: readonly Uint8Array[]): Promise<AuthorityAddResult> => {
-    const verdicts = await Promise.all(entries.map((bytes) => validateAuthorityEntry(bytes, room)))
+    const verdicts = await validateAuthorityEntries(entries, room, components.verifier)
     const rejected: AuthorityRejection[] = []
     const fresh: SignedAuthorityEntry[] = []
     for (const v of verdicts) {
@@ -175,7 +175,7 @@ export function createRoomModel (components: RoomModelComponents, init: RoomMode
     get lamport () { return lamport },
     async load () {
       const stored = await storage.authority.list(room)
-      const verdicts = await Promise.all(stored.map((s) => validateAuthorityEntry(s.bytes, room)))
+      const verdicts = await validateAuthorityEntries(stored.map((s) => s.bytes), room, components.verifier)
       const valid = verdicts.flatMap((v) => (v.ok ? [v.value] : []))
       log.add(valid)
       for (const e of valid) seen(e.entry.lamport)

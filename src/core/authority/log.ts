@@ -8,7 +8,8 @@ import { type AuthorityEntry, type Frontier, type Policy, PREV_MAX, type SignedA
 import { Replay } from './replay.ts'
 import { type BanState, type Rejection, encodeAclState } from './state.ts'
 import { standingOf } from './standing.ts'
-import { validateAuthorityEntry } from './validate-entry.ts'
+import type { SignatureVerifier } from '../identity/signature-verifier.ts'
+import { validateAuthorityEntries } from './validate-entry.ts'
 
 export interface AuthorityLogInit {
   readonly room: RoomId
@@ -77,7 +78,7 @@ export class AuthorityLog implements AclView {
     this.replay = new Replay(this.room, this.broken, init.checkpointEvery)
   }
 
-  /** Adds entries already checked by {@link validateAuthorityEntry}; entries for another room are ignored. */
+  /** Adds entries already checked by {@link validateAuthorityEntries}; entries for another room are ignored. */
   add (entries: readonly SignedAuthorityEntry[]): AddOutcome {
     const ready: EntryHash[] = []
     for (const signed of entries) {
@@ -263,26 +264,15 @@ export function authorityLog (init: AuthorityLogInit): AuthorityLog {
   return new AuthorityLog(init)
 }
 
-/** An entry that failed {@link validateAuthorityEntry}, by its position in the input. */
+/** An entry that failed {@link validateAuthorityEntries}, by its position in the input. */
 export interface InvalidEntry { readonly index: number, readonly reason: string, readonly detail: string }
 
-/** Signature checks in flight at once: enough to keep WebCrypto busy, few enough not to flood it. */
-const VERIFY_WINDOW = 32
-
 /**
- * Validates raw entries concurrently (cached by hash) and replays the valid ones: the path from
- * storage or a sync batch. Invalid entries are reported, never thrown.
+ * Validates raw entries (cached by hash; every signature in one call to `verifier`) and replays
+ * the valid ones: the path from storage or a sync batch. Invalid entries are reported, never thrown.
  */
-export async function loadAuthorityLog (room: RoomId, entries: readonly Uint8Array[], into: AuthorityLog = authorityLog({ room })): Promise<{ log: AuthorityLog, invalid: InvalidEntry[] }> {
-  const verdicts = new Array<Validated<SignedAuthorityEntry>>(entries.length)
-  let next = 0
-  const worker = async (): Promise<void> => {
-    while (next < entries.length) {
-      const i = next++
-      verdicts[i] = await validateAuthorityEntry(entries[i]!, room)
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(VERIFY_WINDOW, entries.length) }, worker))
+export async function loadAuthorityLog (room: RoomId, entries: readonly Uint8Array[], into: AuthorityLog = authorityLog({ room }), verifier?: SignatureVerifier): Promise<{ log: AuthorityLog, invalid: InvalidEntry[] }> {
+  const verdicts = await validateAuthorityEntries(entries, room, verifier)
   const invalid: InvalidEntry[] = []
   const valid: SignedAuthorityEntry[] = []
   verdicts.forEach((v, index) => {

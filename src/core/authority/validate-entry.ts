@@ -1,6 +1,7 @@
 import { decodeCanonical } from '../codec/canonical.ts'
 import { hashOfAsync } from '../codec/hash.ts'
-import { isStrongPublicKey, publicKeyOf, verifySignature } from '../identity/ed25519.ts'
+import { isStrongPublicKey, publicKeyOf } from '../identity/ed25519.ts'
+import { type SignatureCheck, type SignatureVerifier, verifyInThisThread } from '../identity/signature-verifier.ts'
 import { type Validated, accept, reject, RejectReason } from '../result.ts'
 import { roomIdOf } from '../room/room-id.ts'
 import type { EntryHash, RoomId } from '../types.ts'
@@ -20,21 +21,69 @@ const verdicts = new Map<EntryHash, Promise<Validated<SignedAuthorityEntry>>>()
  * Pass `room` to also reject entries for another room (reason wrong-room).
  */
 export async function validateAuthorityEntry (bytes: Uint8Array, room?: RoomId): Promise<Validated<SignedAuthorityEntry>> {
-  if (!(bytes instanceof Uint8Array)) return reject(RejectReason.Malformed, 'authority entry is not bytes')
-  if (bytes.byteLength > AUTHORITY_ENTRY_MAX_BYTES) return reject(RejectReason.TooLarge, `authority entry is ${bytes.byteLength} bytes, limit ${AUTHORITY_ENTRY_MAX_BYTES}`)
-  const hash = await hashOfAsync(bytes)
-  let verdict = verdicts.get(hash)
-  if (verdict == null) {
-    if (verdicts.size >= CACHE_LIMIT) verdicts.clear()
-    verdict = check(hash, bytes).catch((err: unknown) => reject(RejectReason.Malformed, `authority entry could not be checked: ${String(err)}`))
-    verdicts.set(hash, verdict)
-  }
-  const result = await verdict
-  if (result.ok && room != null && result.value.entry.room !== room) return reject(RejectReason.WrongRoom, `entry is for room ${result.value.entry.room}`)
-  return result
+  return (await validateAuthorityEntries([bytes], room))[0]!
 }
 
-async function check (hash: EntryHash, bytes: Uint8Array): Promise<Validated<SignedAuthorityEntry>> {
+/**
+ * {@link validateAuthorityEntry} for many entries, one verdict per entry in order, with every
+ * signature the batch needs checked in one call to `verifier` (a room's log replayed from storage
+ * or a sync batch: thousands of checks, which a browser runs in Web Workers while this thread
+ * decodes and hashes). Verdicts are cached by entry hash whatever the verifier.
+ */
+export async function validateAuthorityEntries (entries: readonly Uint8Array[], room?: RoomId, verifier: SignatureVerifier = verifyInThisThread): Promise<Array<Validated<SignedAuthorityEntry>>> {
+  const hashes = await Promise.all(entries.map(async (bytes) => (bytes instanceof Uint8Array && bytes.byteLength <= AUTHORITY_ENTRY_MAX_BYTES ? hashOfAsync(bytes) : undefined)))
+  const fresh: Array<{ hash: EntryHash, bytes: Uint8Array, settle: (v: Validated<SignedAuthorityEntry>) => void }> = []
+  const pending = entries.map((bytes, i): Promise<Validated<SignedAuthorityEntry>> => {
+    const hash = hashes[i]
+    if (!(bytes instanceof Uint8Array)) return Promise.resolve(reject(RejectReason.Malformed, 'authority entry is not bytes'))
+    if (hash === undefined) return Promise.resolve(reject(RejectReason.TooLarge, `authority entry is ${bytes.byteLength} bytes, limit ${AUTHORITY_ENTRY_MAX_BYTES}`))
+    let verdict = verdicts.get(hash)
+    if (verdict == null) {
+      if (verdicts.size >= CACHE_LIMIT) verdicts.clear()
+      verdict = new Promise((settle) => { fresh.push({ hash, bytes, settle }) })
+      verdicts.set(hash, verdict)
+    }
+    return verdict
+  })
+  // checkAll settles every verdict; the catch is for our own bug, so no caller ever waits forever
+  if (fresh.length > 0) await checkAll(fresh, verifier).catch((err: unknown) => { for (const f of fresh) f.settle(reject(RejectReason.Malformed, `authority entry could not be checked: ${String(err)}`)) })
+  return (await Promise.all(pending)).map((result) =>
+    result.ok && room != null && result.value.entry.room !== room ? reject(RejectReason.WrongRoom, `entry is for room ${result.value.entry.room}`) : result)
+}
+
+/** Settles each entry's verdict: everything but the signatures here, then all signatures in one verifier call. */
+async function checkAll (fresh: ReadonlyArray<{ hash: EntryHash, bytes: Uint8Array, settle: (v: Validated<SignedAuthorityEntry>) => void }>, verifier: SignatureVerifier): Promise<void> {
+  const prepared = fresh.map(({ hash, bytes }) => {
+    try {
+      return prepare(hash, bytes)
+    } catch (err) {
+      return reject(RejectReason.Malformed, `authority entry could not be checked: ${String(err)}`)
+    }
+  })
+  const checks = prepared.flatMap((p) => (p.ok ? p.value.checks : []))
+  let ok: boolean[]
+  try {
+    ok = await verifier(checks)
+  } catch {
+    // A verifier must not reject; if one does, nothing it judged passes now, and nothing is cached,
+    // so the entries are judged again next time they come.
+    ok = checks.map(() => false)
+    for (const { hash } of fresh) verdicts.delete(hash)
+  }
+  let at = 0
+  fresh.forEach(({ settle }, i) => {
+    const p = prepared[i]!
+    if (!p.ok) { settle(p); return }
+    const [signature, invite] = [ok[at], p.value.checks.length > 1 ? ok[at + 1] : true]
+    at += p.value.checks.length
+    if (signature !== true) settle(reject(RejectReason.BadSignature, 'signature does not verify'))
+    else if (invite !== true) settle(reject(RejectReason.InviteInvalid, 'invite proof does not verify'))
+    else settle(accept(p.value.entry))
+  })
+}
+
+/** Every check of one entry but its signatures, which it returns: the signer's, then a JOIN's invite proof. */
+function prepare (hash: EntryHash, bytes: Uint8Array): Validated<{ entry: SignedAuthorityEntry, checks: SignatureCheck[] }> {
   const decoded = decodeCanonical<Record<string, unknown>>(bytes, AUTHORITY_ENTRY_MAX_BYTES, 'authority entry')
   if (!decoded.ok) return decoded
   const record = decoded.value
@@ -46,11 +95,9 @@ async function check (hash: EntryHash, bytes: Uint8Array): Promise<Validated<Sig
     return reject(RejectReason.WrongRoom, 'genesis does not derive the room id from its creator key, name and nonce')
   }
   if (!isStrongPublicKey(entry.signerKey)) return reject(RejectReason.WeakKey, 'signer key is not a strong Ed25519 key')
-  const signatureOk = verifySignature(entry.signerKey, signedBytesOfWire(bytes, record), record.sig as Uint8Array)
-  const inviteOk = entry.action === Action.JOIN && entry.invite != null && entry.inviteSig != null
-    ? verifySignature(publicKeyOf(entry.invite)!, inviteProofMessage(entry.room, entry.signerKey), entry.inviteSig)
-    : true
-  if (!await signatureOk) return reject(RejectReason.BadSignature, 'signature does not verify')
-  if (!await inviteOk) return reject(RejectReason.InviteInvalid, 'invite proof does not verify')
-  return accept({ hash, bytes, entry })
+  const checks: SignatureCheck[] = [{ publicKey: entry.signerKey, message: signedBytesOfWire(bytes, record), signature: record.sig as Uint8Array }]
+  if (entry.action === Action.JOIN && entry.invite != null && entry.inviteSig != null) {
+    checks.push({ publicKey: publicKeyOf(entry.invite)!, message: inviteProofMessage(entry.room, entry.signerKey), signature: entry.inviteSig })
+  }
+  return accept({ entry: { hash, bytes, entry }, checks })
 }
