@@ -108,7 +108,11 @@ test('when a signature worker fails, its checks finish on the page with the same
     const verifier = window.storageHarness.createWorkerVerifier({ workers: 2, splitAbove: 4, createWorker: () => new Worker(failing) })
     const failures = await window.storageHarness.ed25519BatchFailures(verifier.verify)
     const again = await window.storageHarness.ed25519BatchFailures(verifier.verify)
-    return { failures, again, inWorkers: verifier.inWorkers }
+    // a worker whose WebCrypto cannot check says so instead of answering
+    const unable = URL.createObjectURL(new Blob(['onmessage = (e) => postMessage({ id: e.data.id, failed: "no Ed25519 here" })'], { type: 'text/javascript' }))
+    const second = window.storageHarness.createWorkerVerifier({ workers: 1, createWorker: () => new Worker(unable) })
+    const viaUnable = await window.storageHarness.ed25519BatchFailures(second.verify)
+    return { failures, again, inWorkers: verifier.inWorkers, viaUnable, secondInWorkers: second.inWorkers }
   })
-  expect(outcome).toEqual({ failures: [], again: [], inWorkers: false })
+  expect(outcome).toEqual({ failures: [], again: [], inWorkers: false, viaUnable: [], secondInWorkers: false })
 })

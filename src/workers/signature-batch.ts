@@ -1,4 +1,4 @@
-import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES } from '../core/identity/ed25519.ts'
+import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES } from '../core/identity/webcrypto-ed25519.ts'
 import type { SignatureCheck } from '../core/identity/signature-verifier.ts'
 
 /**
@@ -43,6 +43,6 @@ export function unpackChecks (buffer: ArrayBuffer): SignatureCheck[] {
   return checks
 }
 
-/** A batch for a worker, and its answer: one byte per check, 1 = the signature verifies. */
+/** A batch for a worker, and its answer: one byte per check (1 = the signature verifies), or why it could not check. */
 export interface VerifyRequest { readonly id: number, readonly batch: ArrayBuffer }
-export interface VerifyResponse { readonly id: number, readonly verdicts: Uint8Array }
+export type VerifyResponse = { readonly id: number, readonly verdicts: Uint8Array } | { readonly id: number, readonly failed: string }

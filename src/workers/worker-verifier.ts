@@ -1,3 +1,4 @@
+import { hasCanonicalScalar, isStrongPublicKey } from '../core/identity/ed25519.ts'
 import { type SignatureCheck, type SignatureVerifier, hasSignatureSizes, verifyInThisThread } from '../core/identity/signature-verifier.ts'
 import { type VerifyRequest, type VerifyResponse, packChecks } from './signature-batch.ts'
 
@@ -25,9 +26,10 @@ interface PoolWorker { readonly worker: Worker, readonly pending: Map<number, Pe
 
 /**
  * Checks signatures in a pool of Web Workers, so that verifying a sync batch or a burst of gossip
- * runs on other cores while the page decodes, chain-checks and writes. Each worker runs the same
- * verifySignature as the page. If workers cannot start or one fails, every open and later check
- * runs on this thread instead: a verdict is never lost, only slower.
+ * runs on other cores while the page decodes, chain-checks and writes. The rules are
+ * verifySignature's: the page refuses weak keys and unreduced scalars, the worker asks WebCrypto.
+ * If workers cannot start or one fails (a WebCrypto without Ed25519 among the causes), every open
+ * and later check runs on this thread instead: a verdict is never lost, only slower.
  */
 export function createWorkerVerifier (init: WorkerVerifierInit = {}): WorkerVerifier {
   const size = init.workers ?? Math.max(1, Math.min(4, (globalThis.navigator?.hardwareConcurrency ?? 2) - 1))
@@ -54,9 +56,11 @@ export function createWorkerVerifier (init: WorkerVerifierInit = {}): WorkerVeri
       const worker = createWorker()
       const entry: PoolWorker = { worker, pending: new Map() }
       worker.onmessage = (event: MessageEvent<VerifyResponse>) => {
-        const p = entry.pending.get(event.data.id)
-        entry.pending.delete(event.data.id)
-        p?.resolve(event.data.verdicts)
+        const answer = event.data
+        if ('failed' in answer) { fail(new Error(`signature worker could not check: ${answer.failed}`)); return }
+        const p = entry.pending.get(answer.id)
+        entry.pending.delete(answer.id)
+        p?.resolve(answer.verdicts)
       }
       worker.onerror = (event) => { event.preventDefault(); fail(new Error(`signature worker failed: ${event.message}`)) }
       worker.onmessageerror = () => { fail(new Error('signature worker sent an unreadable message')) }
@@ -87,7 +91,9 @@ export function createWorkerVerifier (init: WorkerVerifierInit = {}): WorkerVeri
 
   const verify: SignatureVerifier = async (checks) => {
     const verdicts: boolean[] = checks.map(() => false)
-    const sized = checks.flatMap((c, i) => (hasSignatureSizes(c) ? [i] : []))
+    // verifySignature's checks before any backend, here on the page (they need curve arithmetic the
+    // worker does not load): a check that fails them is false without a worker seeing it
+    const sized = checks.flatMap((c, i) => (hasSignatureSizes(c) && isStrongPublicKey(c.publicKey) && hasCanonicalScalar(c.signature) ? [i] : []))
     if (sized.length === 0) return verdicts
     if (!inThread) {
       try {

@@ -3,11 +3,11 @@ import { sha512 } from '@noble/hashes/sha2.js'
 import { bytesToHex, concatBytes, hexToBytes } from '@noble/hashes/utils.js'
 import { equals } from 'uint8arrays/equals'
 import { type AuthorId, asAuthorId } from '../types.ts'
+import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES, webcryptoVerify } from './webcrypto-ed25519.ts'
 
 ed.hashes.sha512 = sha512
 
-export const PUBLIC_KEY_BYTES = 32
-export const SIGNATURE_BYTES = 64
+export { PUBLIC_KEY_BYTES, SIGNATURE_BYTES } from './webcrypto-ed25519.ts'
 
 /** Something that can sign as one author. The private key may be a non-extractable CryptoKey. */
 export interface Signer {
@@ -92,19 +92,6 @@ function backend (): Promise<Backend> {
   return backendPromise
 }
 
-const verifyKeys = new Map<string, Promise<CryptoKey>>()
-
-function webcryptoKey (publicKey: Uint8Array): Promise<CryptoKey> {
-  const hex = bytesToHex(publicKey)
-  let key = verifyKeys.get(hex)
-  if (key == null) {
-    if (verifyKeys.size >= KEY_CACHE_LIMIT) verifyKeys.clear()
-    key = crypto.subtle.importKey('raw', new Uint8Array(publicKey), { name: 'Ed25519' }, false, ['verify'])
-    verifyKeys.set(hex, key)
-  }
-  return key
-}
-
 /**
  * Verifies a signature from a peer under one strict rule set, whichever backend runs it: weak
  * keys and unreduced scalars are refused before any backend sees them, and both backends check
@@ -116,7 +103,7 @@ export async function verifySignature (publicKey: Uint8Array, message: Uint8Arra
     if (!(signature instanceof Uint8Array) || !(message instanceof Uint8Array)) return false
     if (!isStrongPublicKey(publicKey) || !hasCanonicalScalar(signature)) return false
     if (await backend() === 'webcrypto') {
-      return await crypto.subtle.verify({ name: 'Ed25519' }, await webcryptoKey(publicKey), new Uint8Array(signature), new Uint8Array(message))
+      return await webcryptoVerify(publicKey, message, signature)
     }
     return verifySignatureNoble(publicKey, message, signature)
   } catch {
