@@ -3,7 +3,7 @@ import { type SignatureCheck, type SignatureVerifier, hasSignatureSizes, verifyI
 import { type VerifyRequest, type VerifyResponse, packChecks } from './signature-batch.ts'
 
 export interface WorkerVerifierInit {
-  /** How many workers; default one per core beyond the page's own, at least one, at most four. */
+  /** How many workers; default one per core, at most four (the page mostly waits while they verify). */
   readonly workers?: number
   /** Batches smaller than this go to one worker whole; default 64 (splitting costs a message each). */
   readonly splitAbove?: number
@@ -32,7 +32,7 @@ interface PoolWorker { readonly worker: Worker, readonly pending: Map<number, Pe
  * and later check runs on this thread instead: a verdict is never lost, only slower.
  */
 export function createWorkerVerifier (init: WorkerVerifierInit = {}): WorkerVerifier {
-  const size = init.workers ?? Math.max(1, Math.min(4, (globalThis.navigator?.hardwareConcurrency ?? 2) - 1))
+  const size = init.workers ?? Math.max(1, Math.min(4, globalThis.navigator?.hardwareConcurrency ?? 2))
   const splitAbove = init.splitAbove ?? 64
   const createWorker = init.createWorker ?? createVerifyWorker
   let pool: PoolWorker[] | undefined

@@ -28,7 +28,7 @@ describe('validateAuthorityEntries: a batch, its signatures in one verifier call
     const countingTwin: SignatureVerifier = async (checks) => { calls.push(checks.length); return verifyInThisThread(checks) }
     const verdicts = await validateAuthorityEntries(batch, r.log.room, countingTwin)
     expect(verdicts.map((v) => (v.ok ? 'ok' : v.reason))).toEqual(['ok', 'bad-signature', 'ok', 'malformed', 'invite-invalid', 'ok'])
-    // one call: a signature per decodable entry, plus the invite proof of each JOIN
+    // one call (the batch is under one chunk): a signature per decodable entry, plus the invite proof of each JOIN
     expect(calls).toEqual([7])
     const one = await Promise.all(batch.map(async (b) => validateAuthorityEntry(b, r.log.room)))
     expect(one.map((v) => (v.ok ? 'ok' : v.reason))).toEqual(verdicts.map((v) => (v.ok ? 'ok' : v.reason)))

@@ -268,7 +268,7 @@ export function authorityLog (init: AuthorityLogInit): AuthorityLog {
 export interface InvalidEntry { readonly index: number, readonly reason: string, readonly detail: string }
 
 /**
- * Validates raw entries (cached by hash; every signature in one call to `verifier`) and replays
+ * Validates raw entries (cached by hash; signatures in chunks, each one call to `verifier`) and replays
  * the valid ones: the path from storage or a sync batch. Invalid entries are reported, never thrown.
  */
 export async function loadAuthorityLog (room: RoomId, entries: readonly Uint8Array[], into: AuthorityLog = authorityLog({ room }), verifier?: SignatureVerifier): Promise<{ log: AuthorityLog, invalid: InvalidEntry[] }> {

@@ -25,8 +25,8 @@ export async function validateAuthorityEntry (bytes: Uint8Array, room?: RoomId):
 }
 
 /**
- * {@link validateAuthorityEntry} for many entries, one verdict per entry in order, with every
- * signature the batch needs checked in one call to `verifier` (a room's log replayed from storage
+ * {@link validateAuthorityEntry} for many entries, one verdict per entry in order, with the
+ * signatures checked a few hundred per call to `verifier` (a room's log replayed from storage
  * or a sync batch: thousands of checks, which a browser runs in Web Workers while this thread
  * decodes and hashes). Verdicts are cached by entry hash whatever the verifier.
  */
@@ -51,8 +51,19 @@ export async function validateAuthorityEntries (entries: readonly Uint8Array[], 
     result.ok && room != null && result.value.entry.room !== room ? reject(RejectReason.WrongRoom, `entry is for room ${result.value.entry.room}`) : result)
 }
 
-/** Settles each entry's verdict: everything but the signatures here, then all signatures in one verifier call. */
-async function checkAll (fresh: ReadonlyArray<{ hash: EntryHash, bytes: Uint8Array, settle: (v: Validated<SignedAuthorityEntry>) => void }>, verifier: SignatureVerifier): Promise<void> {
+/** Entries prepared per verifier call: a worker verifies one chunk while this thread decodes the next. */
+const CHUNK = 256
+
+type Fresh = ReadonlyArray<{ hash: EntryHash, bytes: Uint8Array, settle: (v: Validated<SignedAuthorityEntry>) => void }>
+
+/** Settles each entry's verdict, chunk by chunk: everything but the signatures here, then the chunk's signatures in one verifier call. */
+async function checkAll (fresh: Fresh, verifier: SignatureVerifier): Promise<void> {
+  const chunks: Array<Promise<void>> = []
+  for (let i = 0; i < fresh.length; i += CHUNK) chunks.push(checkChunk(fresh.slice(i, i + CHUNK), verifier))
+  await Promise.all(chunks)
+}
+
+async function checkChunk (fresh: Fresh, verifier: SignatureVerifier): Promise<void> {
   const prepared = fresh.map(({ hash, bytes }) => {
     try {
       return prepare(hash, bytes)
