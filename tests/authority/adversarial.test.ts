@@ -2,26 +2,18 @@ import * as dagCbor from '@ipld/dag-cbor'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { buildEntry, signAuthorityEntry } from '../../src/core/authority/build.ts'
-import { signedBytesOf } from '../../src/core/authority/entry.ts'
 import { authorityLog, loadAuthorityLog } from '../../src/core/authority/log.ts'
 import { validateAuthorityEntry } from '../../src/core/authority/validate-entry.ts'
 import { encodeCanonical } from '../../src/core/codec/canonical.ts'
 import { RecordTooLargeError } from '../../src/core/errors.ts'
 import { createRoom } from '../../src/core/room/create-room.ts'
 import { type AuthorId, asRoomId } from '../../src/core/types.ts'
-import { T0, alice, bob, modA, modB, owner, testRoom } from './helpers.ts'
+import { T0, alice, bob, modA, modB, owner, resign, testRoom } from './helpers.ts'
 
 /** Decodes an entry, lets `change` edit the record, re-encodes it canonically (signature untouched unless re-signed). */
 function tamper (bytes: Uint8Array, change: (r: Record<string, unknown>) => void): Uint8Array {
   const record = dagCbor.decode<Record<string, unknown>>(bytes)
   change(record)
-  return encodeCanonical(record)
-}
-
-async function resign (bytes: Uint8Array, signer: typeof owner, change: (r: Record<string, unknown>) => void): Promise<Uint8Array> {
-  const record = dagCbor.decode<Record<string, unknown>>(bytes)
-  change(record)
-  record.sig = await signer.sign(signedBytesOf(record))
   return encodeCanonical(record)
 }
 

@@ -1,6 +1,8 @@
+import * as dagCbor from '@ipld/dag-cbor'
 import { type Signer, signerFromSeed } from '../../src/core/identity/ed25519.ts'
+import { encodeCanonical } from '../../src/core/codec/canonical.ts'
 import { type BuildInit, buildEntry } from '../../src/core/authority/build.ts'
-import type { SignedAuthorityEntry } from '../../src/core/authority/entry.ts'
+import { type SignedAuthorityEntry, signedBytesOf } from '../../src/core/authority/entry.ts'
 import { type AuthorityLog, authorityLog } from '../../src/core/authority/log.ts'
 import { createRoom } from '../../src/core/room/create-room.ts'
 import type { ChannelId } from '../../src/core/types.ts'
@@ -46,4 +48,12 @@ export async function testRoom (policy: 'open' | 'invite-only' = 'invite-only'):
       return signed
     }
   }
+}
+
+/** Decodes an entry, lets `change` edit the record, and signs it again with `signer`: a validly signed forgery. */
+export async function resign (bytes: Uint8Array, signer: Signer, change: (r: Record<string, unknown>) => void): Promise<Uint8Array> {
+  const record = dagCbor.decode<Record<string, unknown>>(bytes)
+  change(record)
+  record.sig = await signer.sign(signedBytesOf(record))
+  return encodeCanonical(record)
 }

@@ -1,18 +1,10 @@
 import * as dagCbor from '@ipld/dag-cbor'
 import { describe, expect, it } from 'vitest'
 import { buildEntry } from '../../src/core/authority/build.ts'
-import { signedBytesOf } from '../../src/core/authority/entry.ts'
 import { validateAuthorityEntries, validateAuthorityEntry } from '../../src/core/authority/validate-entry.ts'
 import { encodeCanonical } from '../../src/core/codec/canonical.ts'
 import { type SignatureVerifier, verifyInThisThread } from '../../src/core/identity/signature-verifier.ts'
-import { alice, bob, owner, testRoom } from './helpers.ts'
-
-async function resign (bytes: Uint8Array, signer: typeof owner, change: (r: Record<string, unknown>) => void): Promise<Uint8Array> {
-  const record = dagCbor.decode<Record<string, unknown>>(bytes)
-  change(record)
-  record.sig = await signer.sign(signedBytesOf(record))
-  return encodeCanonical(record)
-}
+import { alice, bob, owner, resign, testRoom } from './helpers.ts'
 
 describe('validateAuthorityEntries: a batch, its signatures in one verifier call', () => {
   it('reaches the verdict of validateAuthorityEntry for every entry, in order, with one call for all the signatures', async () => {
