@@ -7,6 +7,12 @@ export interface WorkerVerifierInit {
   readonly workers?: number
   /** Batches smaller than this go to one worker whole; default 64 (splitting costs a message each). */
   readonly splitAbove?: number
+  /**
+   * Fewer checks than this are done on this thread; default 8. A lone gossip entry or a small
+   * room's log is checked sooner here than through a worker's round trip, and opening a room does
+   * not wait for workers to start.
+   */
+  readonly inThreadBelow?: number
   /** Starts one worker; default the module in verify-worker.ts (tests pass a failing one). */
   readonly createWorker?: () => Worker
 }
@@ -34,6 +40,7 @@ interface PoolWorker { readonly worker: Worker, readonly pending: Map<number, Pe
 export function createWorkerVerifier (init: WorkerVerifierInit = {}): WorkerVerifier {
   const size = init.workers ?? Math.max(1, Math.min(4, globalThis.navigator?.hardwareConcurrency ?? 2))
   const splitAbove = init.splitAbove ?? 64
+  const inThreadBelow = init.inThreadBelow ?? 8
   const createWorker = init.createWorker ?? createVerifyWorker
   let pool: PoolWorker[] | undefined
   /** Set when workers cannot run here or one failed: checks run on this thread from then on. */
@@ -90,6 +97,7 @@ export function createWorkerVerifier (init: WorkerVerifierInit = {}): WorkerVeri
   }
 
   const verify: SignatureVerifier = async (checks) => {
+    if (checks.length < inThreadBelow) return verifyInThisThread(checks)
     const verdicts: boolean[] = checks.map(() => false)
     // verifySignature's checks before any backend, here on the page (they need curve arithmetic the
     // worker does not load): a check that fails them is false without a worker seeing it
