@@ -35,14 +35,27 @@ async function joinAndRead (page: Page, link: string, room: string, messages: nu
   }, [link, room, messages] as const)
 }
 
-test('rooms: late joiner sync of 10,000 messages, join by link', async ({ browser }) => {
-  test.setTimeout(900_000)
+/**
+ * Starts a relay and an owner page, runs `measure` (which adds its own pages to `pages`), and closes
+ * every page and the relay whatever happens.
+ */
+async function withOwner (browser: Browser, measure: (relay: RelayProcess, owner: Page, pages: Page[]) => Promise<void>): Promise<void> {
   const relay = await startRelay()
   const pages: Page[] = []
   try {
-    // sync_10k_ms: one peer holds 10,000 messages, a new peer joins by link and syncs them all.
     const owner = await openUser(browser, relay, 'owner')
     pages.push(owner)
+    await measure(relay, owner, pages)
+  } finally {
+    await Promise.all(pages.map(async (p) => p.context().close()))
+    await relay.stop()
+  }
+}
+
+test('rooms: late joiner sync of 10,000 messages, join by link', async ({ browser }) => {
+  test.setTimeout(900_000)
+  await withOwner(browser, async (relay, owner, pages) => {
+    // sync_10k_ms: one peer holds 10,000 messages, a new peer joins by link and syncs them all.
     const big = await owner.evaluate(async () => window.peer.createRoom('big room', 'open'))
     await owner.evaluate(async ([r, n]) => window.peer.sendMany(r, 'history', n as number), [big, SYNC_MESSAGES] as const)
     const bigLink = await owner.evaluate((r) => window.peer.shareLink(r), big)
@@ -64,10 +77,7 @@ test('rooms: late joiner sync of 10,000 messages, join by link', async ({ browse
       sync_10k_ms: { value: syncMs, unit: 'ms' },
       join_ms: { value: median(joinMs), unit: `ms (median of ${JOINERS}, ${JOIN_HISTORY} messages)` }
     })
-  } finally {
-    await Promise.all(pages.map(async (p) => p.context().close()))
-    await relay.stop()
-  }
+  })
 })
 
 /** Send -> committed at each receiver, from the arrivals the pages recorded for texts tagged `tag`. */
@@ -85,11 +95,7 @@ async function latenciesOf (pages: readonly Page[], tag: string): Promise<number
 
 test('rooms: gossip to stored, 10 pages', async ({ browser }) => {
   test.setTimeout(900_000)
-  const relay = await startRelay()
-  const pages: Page[] = []
-  try {
-    const owner = await openUser(browser, relay, 'owner')
-    pages.push(owner)
+  await withOwner(browser, async (relay, owner, pages) => {
     const chat = await owner.evaluate(async () => window.peer.createRoom('chat room', 'open'))
     const chatLink = await owner.evaluate((r) => window.peer.shareLink(r), chat)
     for (let i = 1; i < GOSSIP_PAGES; i++) {
@@ -128,10 +134,7 @@ test('rooms: gossip to stored, 10 pages', async ({ browser }) => {
       gossip_burst_stored_p50_ms: { value: round(percentile(burst, 50)), unit: `ms (${GOSSIP_PAGES} pages sending at the same moment, ${GOSSIP_BURSTS} rounds)` },
       gossip_burst_stored_p99_ms: { value: round(percentile(burst, 99)), unit: `ms (${GOSSIP_PAGES} pages sending at the same moment, ${GOSSIP_BURSTS} rounds)` }
     })
-  } finally {
-    await Promise.all(pages.map(async (p) => p.context().close()))
-    await relay.stop()
-  }
+  })
 })
 
 test('rooms: timeline windows over a 100,000-message channel, paged from IndexedDB', async ({ browser }) => {
