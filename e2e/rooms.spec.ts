@@ -1,33 +1,9 @@
-import { test, expect, type Browser, type Page } from '@playwright/test'
+import { test, expect, type Page } from '@playwright/test'
+import { idOf, join, openUser, texts, total } from './support/client-page.ts'
 import { startRelay, type RelayProcess } from './support/relay.ts'
 
-const HARNESS = `${process.env.HARNESS_ORIGIN ?? 'http://127.0.0.1:5173'}/e2e/harness/client.html`
-
-/** One browser context per user: its own IndexedDB, its own libp2p peer. */
-async function openUser (browser: Browser, relay: RelayProcess, name: string): Promise<Page> {
-  const context = await browser.newContext()
-  const page = await context.newPage()
-  await page.goto(HARNESS)
-  await page.waitForFunction(() => window.peerReady)
-  await page.evaluate(async (b) => window.peer.start(b), [relay.multiaddr])
-  await page.evaluate(async (n) => window.peer.createIdentity(n), name)
-  return page
-}
-
-const texts = async (page: Page, room: string): Promise<Array<string | undefined>> =>
-  (await page.evaluate(async (r) => window.peer.messages(r), room)).map((m) => m.text)
-const total = (page: Page, room: string): Promise<number> => page.evaluate(async (r) => window.peer.total(r), room)
 const names = async (page: Page, room: string): Promise<string[]> =>
   (await page.evaluate((r) => window.peer.room(r).members.map((m) => m.name), room)).sort()
-const idOf = async (page: Page): Promise<string> => (await page.evaluate(() => window.peer.identity()))!.id
-
-/** Joins by link; once join resolves the user is a member (no JOIN left in flight) and may post at once. */
-async function join (page: Page, link: string, room: string, name: string): Promise<void> {
-  await page.evaluate(async (l) => window.peer.join(l), link)
-  const me = await idOf(page)
-  expect(await page.evaluate((r) => window.peer.room(r).members.map((m) => m.id), room)).toContain(me)
-  await expect.poll(() => page.evaluate((r) => window.peer.room(r).name, room)).toBe(name)
-}
 
 /** Sends and waits until every other page holds the message. */
 async function sendAndSee (from: Page, room: string, text: string, to: Page[]): Promise<void> {

@@ -21,6 +21,12 @@ export interface SyncRoom {
   readonly log: { has (hash: EntryHash): boolean }
 }
 
+/**
+ * History sync as the UI shows it, over this room's session: `received` entries stored by sync,
+ * out of `expected` entries that peers sent or still owe. A request cut short (its peer dropped)
+ * no longer counts what never came, so after a resume `expected` ends at `received` unless a peer
+ * sent entries we already held.
+ */
 export interface SyncProgress { readonly active: boolean, readonly received: number, readonly expected: number }
 
 /** How long one request may take before the peer is given up on (and its ranges go elsewhere). */
@@ -30,6 +36,9 @@ const HELLO_TIMEOUT_MS = 15_000
 const RESYNC_INTERVAL_MS = 5_000
 
 type Reader = AsyncIterator<{ subarray (): Uint8Array }>
+
+/** One request's entries as they arrive: how many the peer sent, and their ingests (not awaited while reading). */
+interface Answer { delivered: number, readonly ingests: Array<Promise<void>> }
 
 /** An ingest found an entry no honest peer sends. */
 class BadPeer extends Error {}
@@ -203,22 +212,22 @@ export function createRoomSync (components: RoomSyncComponents, init: RoomSyncIn
 
   /**
    * Reads one request's answers up to its Done, handing entry batches to the ingest without waiting
-   * for them (the reader moves on to the next answer while they verify); returns those ingests, or
-   * a reason to drop the peer.
+   * for them (the reader moves on to the next answer while they verify) and noting them in
+   * `answer`; returns a reason to drop the peer, or nothing when Done came.
    */
-  const readAnswers = async (a: Assignment, s: Session, id: number): Promise<{ ingests: Array<Promise<void>> } | { drop: string | undefined }> => {
-    const ingests: Array<Promise<void>> = []
+  const readAnswers = async (a: Assignment, s: Session, id: number, answer: Answer): Promise<{ drop: string | undefined } | undefined> => {
     for (;;) {
       const msg = await next(s.reader)
       if (msg == null) return { drop: undefined }
       if (typeof msg === 'string') return { drop: msg }
-      if (msg.t === 'done' && msg.id === id) return { ingests }
+      if (msg.t === 'done' && msg.id === id) return undefined
       if (msg.t === 'error') return { drop: undefined }
       if (msg.t === 'auth-entries' && a.kind === 'authority') {
         const result = await room.addAuthority(msg.entries)
         if (result.rejected.some((r) => r.senderFault)) return { drop: 'sent invalid authority entries' }
       } else if (msg.t === 'entries' && a.kind === 'range') {
-        ingests.push(room.feed.ingest(msg.entries).then((result) => {
+        answer.delivered += msg.entries.length
+        answer.ingests.push(room.feed.ingest(msg.entries).then((result) => {
           received += result.accepted.length
           fromPeer.set(a.peer, (fromPeer.get(a.peer) ?? 0) + result.accepted.length)
           report()
@@ -231,10 +240,19 @@ export function createRoomSync (components: RoomSyncComponents, init: RoomSyncIn
     }
   }
 
-  /** Runs one assignment on its peer's stream (sent at once, read in turn); a protocol breach drops the peer as bad. */
+  /**
+   * Runs one assignment on its peer's stream (sent at once, read in turn); a protocol breach drops
+   * the peer as bad. Entries that arrived are stored even when the stream dies after them, before
+   * the request settles, so a resumed plan never asks for them again. A range counts in `expected`
+   * while the peer owes it; what the peer never sent (a drop, a timeout, a short answer) is taken
+   * back out, since the planner asks for it again, and counts it again, elsewhere or later.
+   */
   const execute = async (a: Assignment): Promise<void> => {
     const s = sessions.get(a.peer)
     if (s == null) { planner.settle(a); return }
+    const asked = a.kind === 'range' ? a.toSeq - a.fromSeq + 1 : 0
+    const answer: Answer = { delivered: 0, ingests: [] }
+    expected += asked
     const id = s.nextId++
     const request: SyncRequest = a.kind === 'authority'
       ? { t: 'auth-after', id, heads: a.heads }
@@ -242,29 +260,26 @@ export function createRoomSync (components: RoomSyncComponents, init: RoomSyncIn
     const signal = AbortSignal.timeout(REQUEST_TIMEOUT_MS)
     const sent = s.sending.then(() => send(s.stream, request, signal))
     s.sending = sent.catch(() => undefined)
-    const read = s.reading.then(async () => { await sent; return await readAnswers(a, s, id) })
+    const read = s.reading.then(async () => { await sent; return await readAnswers(a, s, id, answer) })
     s.reading = read.catch(() => undefined)
-    try {
-      const answers = await read
-      if ('drop' in answers) { drop(a.peer, answers.drop); return }
-      const settled = await Promise.allSettled(answers.ingests)
-      const bad = settled.find((r) => r.status === 'rejected')
-      if (bad != null) drop(a.peer, bad.reason instanceof BadPeer ? bad.reason.message : undefined)
-    } catch {
-      drop(a.peer)
-    } finally {
-      planner.settle(a)
-    }
+    const outcome = await read.catch(() => ({ drop: undefined }))
+    const bad = (await Promise.allSettled(answer.ingests)).find((r) => r.status === 'rejected')
+    if (bad != null) drop(a.peer, bad.reason instanceof BadPeer ? bad.reason.message : outcome?.drop)
+    else if (outcome != null) drop(a.peer, outcome.drop)
+    planner.settle(a)
+    expected -= Math.max(0, asked - answer.delivered)
+    report()
   }
 
   const drive = async (): Promise<void> => {
     for (;;) {
       if (stopped) return
       const plan = planner.plan(await localState())
-      if (plan.phase === 'done') return
-      const assignments: Assignment[] = plan.phase === 'authority' ? [...plan.requests] : [...plan.ranges]
+      // 'done' can come while a dropped peer's requests still store what it sent (the planner
+      // forgets them at the drop): the sync settles only once they have, so a sync started after
+      // this one plans from clocks that include them instead of asking for them again.
+      const assignments: Assignment[] = plan.phase === 'authority' ? [...plan.requests] : plan.phase === 'feeds' ? [...plan.ranges] : []
       for (const a of assignments) {
-        if (a.kind === 'range') expected += a.toSeq - a.fromSeq + 1
         if (!sessions.has(a.peer)) { planner.settle(a); continue }
         const tracked: Promise<void> = execute(a).finally(() => { running.delete(tracked) })
         running.add(tracked)
