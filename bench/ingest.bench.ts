@@ -2,7 +2,7 @@ import { test } from '@playwright/test'
 import { median, recordMetrics } from './support/record.ts'
 
 test('feed ingest into IndexedDB vs bare WebCrypto verify, 10,000 entries from 20 authors', async ({ page }) => {
-  await page.goto('http://127.0.0.1:5173/e2e/harness/ingest.html')
+  await page.goto(`${process.env.HARNESS_ORIGIN ?? 'http://127.0.0.1:5173'}/e2e/harness/ingest.html`)
   await page.waitForFunction(() => window.ingestHarnessReady)
   const raw: number[] = []
   const ingest: number[] = []

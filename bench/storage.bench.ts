@@ -7,7 +7,7 @@ import { recordMetrics } from './support/record.ts'
  * per entry (as a single live message is stored).
  */
 test('IndexedDB write throughput, batched and one transaction per record', async ({ page }) => {
-  await page.goto('http://127.0.0.1:5173/e2e/harness/storage.html')
+  await page.goto(`${process.env.HARNESS_ORIGIN ?? 'http://127.0.0.1:5173'}/e2e/harness/storage.html`)
   await page.waitForFunction(() => window.storageHarnessReady)
   const figures = await page.evaluate(async () => {
     const { createIndexedDbStorage, freshName } = window.storageHarness

@@ -24,17 +24,24 @@ async function observe (s: Storage, queries: ReadonlyArray<{ after?: OrderKey, b
   return await Promise.all(channels.map(async (channel) => ({
     count: await s.feeds.count(channel),
     heads: (await s.feeds.heads(channel)).sort((x, y) => (x.author < y.author ? -1 : 1)),
-    pages: await Promise.all(queries.map(async (q) => (await s.feeds.page(channel, q)).map((e) => e.hash)))
+    pages: await Promise.all(queries.map(async (q) => (await s.feeds.page(channel, q)).map((e) => e.hash))),
+    feeds: await Promise.all(authors.map(async (author) => ({
+      range: (await s.feeds.getRange(channel, author, 2, 5)).map((e) => e.hash),
+      bySeq: await Promise.all([1, 3, 6].map(async (seq) => (await s.feeds.getEntry(channel, author, seq))?.hash))
+    })))
   })))
 }
 
 let n = 0
 
-describe('the memory twin and the IndexedDB backend agree', () => {
-  it('on counts, heads and every page after any sequence of batches (some refused)', async () => {
+// Default chunk limits, and tiny ones that cut every few entries and lamports, so pages cross many chunks.
+const limitCases = [['default chunk limits', undefined], ['chunks of at most 2 entries within 3 lamports', { entries: 2, span: 3 }]] as const
+
+describe.each(limitCases)('the memory twin and the IndexedDB backend agree (%s)', (_name, chunkLimits) => {
+  it('on counts, heads, every page and every read by position after any sequence of batches (some refused)', async () => {
     await fc.assert(fc.asyncProperty(fc.array(fc.array(entryArb, { maxLength: 8 }), { maxLength: 6 }), fc.array(queryArb, { minLength: 1, maxLength: 8 }), async (batches, queries) => {
       const twin = createMemoryStorage()
-      const idb = createIndexedDbStorage({ name: `twins-${++n}` })
+      const idb = createIndexedDbStorage({ name: `twins-${++n}`, ...(chunkLimits === undefined ? {} : { chunkLimits }) })
       await Promise.all([twin.start(), idb.start()])
       try {
         for (const batch of batches) {

@@ -1,4 +1,5 @@
 import * as dagCbor from '@ipld/dag-cbor'
+import { decode as decodeCbor } from 'cborg'
 import { equals } from 'uint8arrays/equals'
 import { EncodingError } from '../errors.ts'
 import { type Validated, accept, reject, RejectReason } from '../result.ts'
@@ -46,6 +47,22 @@ export function decodeCanonical<T = unknown> (bytes: Uint8Array, maxBytes: numbe
 export function decodeTrusted<T = unknown> (bytes: Uint8Array): T | undefined {
   try {
     return dagCbor.decode<T>(bytes)
+  } catch {
+    return undefined
+  }
+}
+
+/** DAG-CBOR's decoding rules, except that a link (tag 42) is skipped and read as null instead of parsed into a CID. */
+const LINKS_SKIPPED = { ...dagCbor.decodeOptions, tags: { ...dagCbor.decodeOptions.tags, 42: (content: () => unknown) => { content(); return null } } }
+
+/**
+ * Like {@link decodeTrusted}, for reading plain fields of stored records: links come back as null.
+ * Building a CID object per link is most of the cost of decoding an entry, and a listener that
+ * only wants an entry's `type` runs for every entry a sync brings.
+ */
+export function decodeTrustedLinksSkipped<T = unknown> (bytes: Uint8Array): T | undefined {
+  try {
+    return decodeCbor(bytes, LINKS_SKIPPED) as T
   } catch {
     return undefined
   }

@@ -1,7 +1,7 @@
 import { CID } from 'multiformats/cid'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { equals } from 'uint8arrays/equals'
-import { decodeCanonical, decodeTrusted, encodeCanonical } from '../codec/canonical.ts'
+import { decodeCanonical, decodeTrustedLinksSkipped, encodeCanonical } from '../codec/canonical.ts'
 import { hashOf, parseHash, rawCidOf } from '../codec/hash.ts'
 import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES, authorIdOf, isStrongPublicKey } from '../identity/ed25519.ts'
 import { type Validated, accept, reject, RejectReason } from '../result.ts'
@@ -181,8 +181,16 @@ export function parseEnvelope (envelope: unknown, room: RoomId): Validated<Parse
     // The CID's codec and hash function were checked with the fields; comparing the digests is enough.
     if (!equals(sha256(payload), record.payloadHash.multihash.digest)) return reject(RejectReason.Malformed, 'payload does not match payloadHash')
   }
+  typesOfParsed.set(bytes, record.type)
   return accept({ hash: hashOf(bytes), bytes, payload: payload ?? null, entry: entryOf(record), record })
 }
+
+/**
+ * The type of every entry parsed in this page, by its bytes (never mutated once parsed): listeners
+ * of newly stored entries (timeline, deletions) ask each entry's type, and for the entries a sync
+ * just brought the answer is known without decoding them a second time.
+ */
+const typesOfParsed = new WeakMap<Uint8Array, string>()
 
 /** The record of an entry already validated and stored; undefined if the stored bytes are damaged. */
 export function storedRecordOf (bytes: Uint8Array): FeedEntryRecord | undefined {
@@ -192,6 +200,8 @@ export function storedRecordOf (bytes: Uint8Array): FeedEntryRecord | undefined 
 
 /** The `type` of an entry already validated and stored, read without re-checking its encoding; undefined if damaged. */
 export function storedTypeOf (bytes: Uint8Array): string | undefined {
-  const record = decodeTrusted<{ type?: unknown }>(bytes)
+  const known = typesOfParsed.get(bytes)
+  if (known !== undefined) return known
+  const record = decodeTrustedLinksSkipped<{ type?: unknown }>(bytes)
   return typeof record?.type === 'string' ? record.type : undefined
 }

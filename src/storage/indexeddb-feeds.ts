@@ -1,0 +1,122 @@
+import type { IDBPObjectStore } from 'idb'
+import { StorageError } from '../core/errors.ts'
+import type { FeedStore, StoredFeedEntry } from '../core/storage.ts'
+import type { ChannelId } from '../core/types.ts'
+import { type ChunkLimits, type FeedChunk, chunkRangeOf, chunksOf, entriesOfChunk, entryAt, entryOfChunk, pageOfChunks } from './feed-chunks.ts'
+import type { Names, Schema, Transact } from './indexeddb-schema.ts'
+import { checkLimit, compactBytes, headOf, storableFeedEntry } from './records.ts'
+
+type ChunkStore = IDBPObjectStore<Schema, Names[], 'feedChunks', IDBTransactionMode>
+
+/** Every key of one channel (or feed): arrays sort after numbers and strings, so [c, []] is above [c, anything]. */
+const under = (first: string): IDBKeyRange => IDBKeyRange.bound([first], [first, []])
+
+/** The chunks of one feed that may hold seqs from..to: the one starting at or before `from`, and those starting inside. */
+async function chunksOverlapping (store: ChunkStore, channel: string, author: string, from: number, to: number): Promise<FeedChunk[]> {
+  const [first, inside] = await Promise.all([
+    store.openCursor(IDBKeyRange.bound([channel, author], [channel, author, from]), 'prev'),
+    // (from, to]: a range open at one end must not be empty, so a single seq reads only the first.
+    from < to ? store.getAll(IDBKeyRange.bound([channel, author, from], [channel, author, to], true, false)) : []
+  ])
+  return first === null ? inside : [first.value, ...inside]
+}
+
+/** The chunk that holds seq, if any: the one with the highest firstSeq at or below it. */
+async function chunkHolding (store: ChunkStore, channel: string, author: string, seq: number): Promise<FeedChunk | undefined> {
+  return (await store.openCursor(IDBKeyRange.bound([channel, author], [channel, author, seq]), 'prev'))?.value
+}
+
+/**
+ * Feed entries on IndexedDB, stored as chunks (see FeedChunk): a batch becomes one record per run
+ * of consecutive entries of a feed, in one transaction with the feed's head and the channel's count.
+ */
+export function createIndexedDbFeeds (transact: Transact, limits: ChunkLimits): Omit<FeedStore, 'putForkProof' | 'forkProofs'> {
+  return {
+    putEntries: async (entries) => {
+      // Checked before the transaction opens; duplicates inside the batch keep the first.
+      const feeds = new Map<string, Map<number, StoredFeedEntry>>()
+      for (const e of entries.map(storableFeedEntry)) {
+        const key = JSON.stringify([e.channel, e.author])
+        let feed = feeds.get(key)
+        if (feed === undefined) { feed = new Map(); feeds.set(key, feed) }
+        if (!feed.has(e.seq)) feed.set(e.seq, e)
+      }
+      if (feeds.size === 0) return
+      const sorted = [...feeds.values()].map((f) => [...f.values()].sort((a, b) => a.seq - b.seq))
+      await transact('putEntries', ['feedChunks', 'feedHeads', 'feedCounts'], 'readwrite', async (tx) => {
+        const chunks = tx.objectStore('feedChunks')
+        const heads = tx.objectStore('feedHeads')
+        const counts = tx.objectStore('feedCounts')
+        // Per feed: its head, and, unless the whole batch lies past it, which of its seqs are stored already.
+        const fresh = await Promise.all(sorted.map(async (feed) => {
+          const { channel, author } = feed[0]!
+          const head = await heads.get([channel, author])
+          const from = feed[0]!.seq
+          if (head === undefined || from > head.seq) return { feed, head }
+          const stored = new Set<number>()
+          for (const c of await chunksOverlapping(chunks, channel, author, from, feed[feed.length - 1]!.seq)) for (const e of c.entries) stored.add(e.seq)
+          return { feed: feed.filter((e) => !stored.has(e.seq)), head }
+        }))
+        // A hash at two new positions; a hash stored at another position is refused by the unique index.
+        const hashes = new Set<string>()
+        for (const { feed } of fresh) {
+          for (const e of feed) {
+            if (hashes.has(e.hash)) throw new StorageError(`putEntries: hash ${e.hash} is in the batch at two positions`)
+            hashes.add(e.hash)
+          }
+        }
+        const added = new Map<ChannelId, number>()
+        const writes: Array<Promise<unknown>> = []
+        for (const { feed, head } of fresh) {
+          const top = feed[feed.length - 1]
+          if (top === undefined) continue
+          for (const c of chunksOf(feed, limits)) writes.push(chunks.add(c))
+          if (head === undefined || top.seq > head.seq) writes.push(heads.put({ ...headOf(top), channel: top.channel }))
+          added.set(top.channel, (added.get(top.channel) ?? 0) + feed.length)
+        }
+        for (const [channel, n] of added) writes.push(counts.get(channel).then((c) => counts.put((c ?? 0) + n, channel)))
+        await Promise.all(writes)
+      })
+    },
+    getEntry: (channel, author, seq) => transact('getEntry', ['feedChunks'], 'readonly', async (tx) =>
+      entryAt(await chunkHolding(tx.objectStore('feedChunks'), channel, author, seq), seq)),
+    getByHash: (hash) => transact('getByHash', ['feedChunks'], 'readonly', async (tx) => {
+      const chunk = await tx.objectStore('feedChunks').index('hash').get(hash)
+      const e = chunk?.entries.find((x) => x.hash === hash)
+      return chunk === undefined || e === undefined ? undefined : entryOfChunk(chunk, e)
+    }),
+    getRange: (channel, author, fromSeq, toSeq) => fromSeq > toSeq
+      ? Promise.resolve([])
+      : transact('getRange', ['feedChunks'], 'readonly', async (tx) =>
+        (await chunksOverlapping(tx.objectStore('feedChunks'), channel, author, fromSeq, toSeq)).flatMap(entriesOfChunk).filter((e) => e.seq >= fromSeq && e.seq <= toSeq)),
+    heads: (channel) => transact('heads', ['feedHeads'], 'readonly', async (tx) =>
+      (await tx.objectStore('feedHeads').getAll(under(channel))).map(({ author, seq, hash, lamport }) => ({ author, seq, hash, lamport }))),
+    page: async (channel, query) => {
+      checkLimit(query.limit)
+      if (query.limit === 0) return []
+      const { lowest, highest } = chunkRangeOf(query, limits.span)
+      if (lowest !== undefined && highest !== undefined && lowest > highest) return []
+      const range = IDBKeyRange.bound(lowest === undefined ? [channel] : [channel, lowest], highest === undefined ? [channel, []] : [channel, highest])
+      return await transact('page', ['feedChunks'], 'readonly', async (tx) => {
+        const index = tx.objectStore('feedChunks').index('span')
+        let cursor: Awaited<ReturnType<typeof index.openCursor>> | undefined
+        const next = async (): Promise<FeedChunk | undefined> => {
+          cursor = cursor === undefined ? await index.openCursor(range, query.before === undefined ? 'next' : 'prev') : await cursor?.continue() ?? null
+          return cursor?.value
+        }
+        return await pageOfChunks(next, query, limits.span)
+      })
+    },
+    count: (channel) => transact('count', ['feedCounts'], 'readonly', async (tx) => (await tx.objectStore('feedCounts').get(channel)) ?? 0),
+    setPayload: (channel, author, seq, payload) => {
+      if (!(payload === null || payload instanceof Uint8Array)) return Promise.reject(new StorageError('setPayload: a payload is bytes or null'))
+      return transact('setPayload', ['feedChunks'], 'readwrite', async (tx) => {
+        const store = tx.objectStore('feedChunks')
+        const chunk = await chunkHolding(store, channel, author, seq)
+        if (chunk === undefined || entryAt(chunk, seq) === undefined) return
+        const kept = payload === null ? null : compactBytes(payload)
+        await store.put({ ...chunk, entries: chunk.entries.map((e) => (e.seq === seq ? { ...e, payload: kept } : e)) })
+      })
+    }
+  }
+}
