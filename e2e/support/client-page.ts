@@ -1,4 +1,5 @@
 import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test'
+import { harnessContext } from './network-page.ts'
 import { HARNESS_ORIGIN } from './origins.ts'
 import type { RelayProcess } from './relay.ts'
 
@@ -17,9 +18,12 @@ export async function openClient (context: BrowserContext, relay: RelayProcess):
   return page
 }
 
-/** One browser context per user: its own IndexedDB, its own libp2p peer, and an identity named `name`. */
+/**
+ * One browser context per user (its own IndexedDB, its own libp2p peer, no Vite reloads), with an
+ * identity named `name`.
+ */
 export async function openUser (browser: Browser, relay: RelayProcess, name: string): Promise<Page> {
-  const page = await openClient(await browser.newContext(), relay)
+  const page = await openClient(await harnessContext(browser), relay)
   await page.evaluate(async (n) => window.peer.createIdentity(n), name)
   return page
 }

@@ -179,7 +179,8 @@ export function createRoomSync (components: RoomSyncComponents, init: RoomSyncIn
   const planner = createSyncPlanner({ batchSize: init.batchSize ?? 1_000, maxInFlightPerPeer: init.inFlightPerPeer ?? 3 })
   const sessions = new Map<string, Session>()
   const opening = new Map<string, Promise<Session | undefined>>()
-  const running = new Set<Promise<void>>()
+  /** Requests under way, each with the session it was sent on. */
+  const running = new Map<Promise<void>, { readonly peer: string, readonly session: Session }>()
   const fromPeer = new Map<string, number>()
   const lastResync = new Map<string, number>()
   let received = 0
@@ -190,16 +191,27 @@ export function createRoomSync (components: RoomSyncComponents, init: RoomSyncIn
 
   const report = (): void => { init.onProgress({ active: driving != null, received, expected }) }
 
-  const drop = (peer: string, bad?: string): void => {
+  /** Never plans with the peer again; resets its session. */
+  const distrust = (peer: string): void => {
+    planner.reportInvalid(peer)
     const s = sessions.get(peer)
     sessions.delete(peer)
+    s?.stream.abort(new Error('sync: peer distrusted'))
+  }
+
+  /**
+   * Ends the peer's session `s` (its current one unless given): reset, not closed, so requests
+   * still reading on it end now. A session no longer current (dropped already, or replaced by a
+   * newer one) leaves the peer's planning alone; a bad peer is distrusted whatever the session.
+   */
+  const drop = (peer: string, bad?: string, s = sessions.get(peer)): void => {
+    s?.stream.abort(new Error(`sync: ${bad ?? 'session ended'}`))
     if (bad != null) {
-      planner.reportInvalid(peer)
+      distrust(peer)
       init.onBadPeer(peer, bad)
-      s?.stream.abort(new Error(`sync: ${bad}`))
-    } else {
+    } else if (sessions.get(peer) === s) {
+      sessions.delete(peer)
       planner.removePeer(peer)
-      if (s != null) void s.stream.close().catch(() => undefined)
     }
   }
 
@@ -264,9 +276,10 @@ export function createRoomSync (components: RoomSyncComponents, init: RoomSyncIn
     s.reading = read.catch(() => undefined)
     const outcome = await read.catch(() => ({ drop: undefined }))
     const bad = (await Promise.allSettled(answer.ingests)).find((r) => r.status === 'rejected')
-    if (bad != null) drop(a.peer, bad.reason instanceof BadPeer ? bad.reason.message : outcome?.drop)
-    else if (outcome != null) drop(a.peer, outcome.drop)
-    planner.settle(a)
+    if (bad != null) drop(a.peer, bad.reason instanceof BadPeer ? bad.reason.message : outcome?.drop, s)
+    else if (outcome != null) drop(a.peer, outcome.drop, s)
+    // a dropped session's requests left the planner with it
+    if (sessions.get(a.peer) === s) planner.settle(a)
     expected -= Math.max(0, asked - answer.delivered)
     report()
   }
@@ -274,21 +287,23 @@ export function createRoomSync (components: RoomSyncComponents, init: RoomSyncIn
   const drive = async (): Promise<void> => {
     for (;;) {
       if (stopped) return
+      // The planner forgets a dropped session's requests at once, but what they received may still
+      // be storing: plan only once it is stored, so it is not asked for again.
+      await Promise.allSettled([...running].filter(([, r]) => sessions.get(r.peer) !== r.session).map(([p]) => p))
       const plan = planner.plan(await localState())
-      // 'done' can come while a dropped peer's requests still store what it sent (the planner
-      // forgets them at the drop): the sync settles only once they have, so a sync started after
-      // this one plans from clocks that include them instead of asking for them again.
+      // 'done' with requests still running (a dropped session's): the sync settles once they have.
       const assignments: Assignment[] = plan.phase === 'authority' ? [...plan.requests] : plan.phase === 'feeds' ? [...plan.ranges] : []
       for (const a of assignments) {
-        if (!sessions.has(a.peer)) { planner.settle(a); continue }
+        const session = sessions.get(a.peer)
+        if (session == null) { planner.settle(a); continue }
         const tracked: Promise<void> = execute(a).finally(() => { running.delete(tracked) })
-        running.add(tracked)
+        running.set(tracked, { peer: a.peer, session })
       }
       report()
       if (running.size === 0) return
       // Plan again when a request settles, or at once when a new peer's session opens, so a peer
       // found after the plan started gets ranges without waiting for another peer's answer.
-      await Promise.race([...running, new Promise<void>((resolve) => { wake = resolve })])
+      await Promise.race([...running.keys(), new Promise<void>((resolve) => { wake = resolve })])
       wake = undefined
     }
   }
@@ -365,12 +380,7 @@ export function createRoomSync (components: RoomSyncComponents, init: RoomSyncIn
       if (sessions.has(peer)) drop(peer)
       void this.syncWith(peer).catch(() => false)
     },
-    distrust (peer) {
-      planner.reportInvalid(peer)
-      const s = sessions.get(peer)
-      sessions.delete(peer)
-      s?.stream.abort(new Error('sync: peer distrusted'))
-    },
+    distrust,
     stop () {
       stopped = true
       for (const peer of [...sessions.keys()]) drop(peer)

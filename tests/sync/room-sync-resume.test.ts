@@ -1,12 +1,12 @@
 // RoomSync (src/network/room-sync.ts) against the real sync server over in-memory libp2p stream
-// pairs: the serving peer's stream dies mid-sync, and a second sync with it resumes.
+// pairs: the serving peer's stream dies, or is reopened, in the middle of a sync.
 import { describe, expect, it } from 'vitest'
 import { streamPair } from '@libp2p/utils'
 import type { Stream } from '@libp2p/interface'
 import { createFeedIngest } from '../../src/core/feed/ingest.ts'
 import type { SyncRequest } from '../../src/core/sync/messages.ts'
 import { createSyncResponder } from '../../src/core/sync/responder.ts'
-import { type SyncProgress, createRoomSync, createRoomSyncServer } from '../../src/network/room-sync.ts'
+import { type RoomSync, type SyncProgress, createRoomSync, createRoomSyncServer } from '../../src/network/room-sync.ts'
 import { author, chain, channel, room } from '../feed/helpers.ts'
 import { createAclViewTwin, startedMemoryStorage } from '../feed/twins.ts'
 
@@ -15,7 +15,8 @@ const BATCH = 100
 
 /**
  * A serving peer holding HISTORY entries, reached through in-memory stream pairs (a twin of
- * PeerNode's handle/newStream); records the ranges it is asked for and can kill its open streams.
+ * PeerNode's handle/newStream). It records the ranges it is asked for and the streams opened to it;
+ * `vanish` resets them (a peer gone, its connection closed).
  */
 async function servingPeer () {
   const storage = await startedMemoryStorage()
@@ -23,6 +24,7 @@ async function servingPeer () {
   const responder = createSyncResponder({ storage }, { room })
   const asked: Array<[number, number]> = []
   const served: Stream[] = []
+  let opened = 0
   let handler: ((stream: Stream, peer: string) => void | Promise<void>) | undefined
   const server = createRoomSyncServer({
     node: {
@@ -46,12 +48,13 @@ async function servingPeer () {
   await server.start()
   return {
     asked,
-    /** The serving peer goes away: every stream it serves is reset. */
     vanish: () => { for (const s of served.splice(0)) s.abort(new Error('peer vanished')) },
+    opened: () => opened,
     node: {
       async newStream (): Promise<Stream> {
         if (handler == null) throw new Error('not serving')
         const [outbound, inbound] = await streamPair()
+        opened++
         served.push(inbound)
         void Promise.resolve(handler(inbound, 'joiner')).catch(() => {})
         return outbound
@@ -60,50 +63,88 @@ async function servingPeer () {
   }
 }
 
+/**
+ * A joiner syncing from `server` into its own storage; `onFirstBatch` runs once the first batch is
+ * stored, with more requests in flight; `ingestGate`, if given, holds the n-th entries batch
+ * (one per request here) until the promise it returns resolves.
+ */
+async function joinerOf (server: Awaited<ReturnType<typeof servingPeer>>, hooks: { onFirstBatch?: () => void, ingestGate?: (n: number) => Promise<void> }) {
+  const local = await startedMemoryStorage()
+  const ingest = createFeedIngest({ storage: local, acl: createAclViewTwin() }, { room })
+  let batches = 0
+  const progress: SyncProgress[] = []
+  let fired = false
+  const sync: RoomSync = createRoomSync({
+    node: server.node,
+    storage: local,
+    room: {
+      room,
+      channelIds: () => [channel],
+      addAuthority: () => Promise.resolve({ rejected: [] }),
+      feed: { ingest: async (envelopes) => { await hooks.ingestGate?.(++batches); return ingest.ingest(envelopes) } },
+      log: { has: () => true }
+    }
+  }, {
+    batchSize: BATCH,
+    inFlightPerPeer: 3,
+    onBadPeer: (peer, detail) => { throw new Error(`${peer} reported bad: ${detail}`) },
+    onProgress: (p) => {
+      progress.push(p)
+      if (!fired && p.received >= BATCH) { fired = true; hooks.onFirstBatch?.() }
+    }
+  })
+  const held = async (): Promise<number> => (await local.feeds.heads(channel))[0]?.seq ?? 0
+  return { sync, progress, held }
+}
+
 describe('room sync after a drop', () => {
   it('resumes from what is stored, asks only for the rest, and its progress counts nothing twice', async () => {
     const server = await servingPeer()
-    const local = await startedMemoryStorage()
-    const progress: SyncProgress[] = []
-    let dropAt: number | undefined
-    const sync = createRoomSync({
-      node: server.node,
-      storage: local,
-      room: {
-        room,
-        channelIds: () => [channel],
-        addAuthority: () => Promise.resolve({ rejected: [] }),
-        feed: createFeedIngest({ storage: local, acl: createAclViewTwin() }, { room }),
-        log: { has: () => true }
-      }
-    }, {
-      batchSize: BATCH,
-      inFlightPerPeer: 3,
-      onBadPeer: (peer, detail) => { throw new Error(`${peer} reported bad: ${detail}`) },
-      onProgress: (p) => {
-        progress.push(p)
-        // the serving peer vanishes once the first batch is stored, with more requests in flight
-        if (dropAt == null && p.received >= BATCH) { dropAt = p.received; server.vanish() }
-      }
-    })
+    const { sync, progress, held } = await joinerOf(server, { onFirstBatch: () => { server.vanish() } })
 
     expect(await sync.syncWith('server')).toBe(true)
-    const held = (await local.feeds.heads(channel))[0]?.seq ?? 0
-    expect(dropAt).toBe(BATCH)
-    expect(held).toBeGreaterThanOrEqual(BATCH)
-    expect(held).toBeLessThan(HISTORY)
-    // what the dropped requests never delivered is not still expected
-    expect(sync.progress()).toEqual({ active: false, received: held, expected: held })
+    const atDrop = await held()
+    expect(atDrop).toBeGreaterThanOrEqual(BATCH)
+    expect(atDrop).toBeLessThan(HISTORY)
+    // settled only once what arrived is stored; what the cut requests never delivered is not still expected
+    expect(sync.progress()).toEqual({ active: false, received: atDrop, expected: atDrop })
 
     const askedBefore = server.asked.length
     expect(await sync.syncWith('server')).toBe(true)
-    expect((await local.feeds.heads(channel))[0]?.seq).toBe(HISTORY)
+    expect(await held()).toBe(HISTORY)
     const askedAfter = server.asked.slice(askedBefore)
-    expect(askedAfter.length).toBeGreaterThan(0)
-    expect(Math.min(...askedAfter.map(([from]) => from))).toBe(held + 1)
-    expect(askedAfter.reduce((n, [from, to]) => n + to - from + 1, 0)).toBe(HISTORY - held)
+    expect(Math.min(...askedAfter.map(([from]) => from))).toBe(atDrop + 1)
+    expect(askedAfter.reduce((n, [from, to]) => n + to - from + 1, 0)).toBe(HISTORY - atDrop)
     expect(sync.progress()).toEqual({ active: false, received: HISTORY, expected: HISTORY })
     for (const p of progress) expect(p.received).toBeLessThanOrEqual(p.expected)
+    sync.stop()
+  })
+
+  it('a stream reopened mid-sync (a gossip gap) does not ask again for what the old one delivered while it is still storing', async () => {
+    const server = await servingPeer()
+    let thirdHeld!: () => void
+    let releaseThird!: () => void
+    const third = new Promise<void>((resolve) => { thirdHeld = resolve })
+    const released = new Promise<void>((resolve) => { releaseThird = resolve })
+    const { sync, held } = await joinerOf(server, {
+      ingestGate: async (n) => {
+        if (n !== 3) return
+        thirdHeld()
+        await released
+      }
+    })
+
+    const syncing = sync.syncWith('server')
+    await third
+    sync.resync('server')
+    await expect.poll(server.opened).toBe(2)
+    // a fresh session is open while the third range, delivered on the old one, is still storing
+    releaseThird()
+    await expect.poll(held).toBe(HISTORY)
+    expect(await syncing).toBe(true)
+    // each entry was sent once: the rest was planned only after the third range was stored
+    expect(server.asked.filter(([from]) => from === 2 * BATCH + 1)).toHaveLength(1)
+    expect(sync.progress()).toEqual({ active: false, received: HISTORY, expected: HISTORY })
     sync.stop()
   })
 })
