@@ -10,10 +10,11 @@ import { compareOrder } from './records.ts'
  * ~2.3 s of CPU across the page and the browser process, the same bytes as chunks of 100 cost
  * ~0.15 s. One record per entry capped ingest near 3,500 entries/s; chunks remove that ceiling.
  *
- * What replaces the per-entry display-order index: every chunk's lamports lie within
- * [minLamport, minLamport + span], and chunks are indexed by (channel, minLamport). So an entry
- * with lamport L can only be in a chunk whose minLamport is in [L - span, L], which is what lets
- * {@link pageOfChunks} read a window of the display order from a few chunks around it.
+ * What replaces the per-entry display-order index: chunks are indexed by (channel, minLamport)
+ * and by (channel, maxLamport), and a chunk's lamports span at most `span`. So an entry with
+ * lamport L can only be in a chunk whose minLamport is in [L - span, L] (and maxLamport in
+ * [L, L + span]), which is what lets {@link pageOfChunks} read a window of the display order from
+ * the few chunks around it.
  */
 export interface FeedChunk {
   readonly room: RoomId
@@ -22,6 +23,7 @@ export interface FeedChunk {
   readonly firstSeq: number
   readonly lastSeq: number
   readonly minLamport: number
+  readonly maxLamport: number
   /** Every entry's hash: a unique multi-entry index, for getByHash and to refuse a hash at two positions. */
   readonly hashes: readonly EntryHash[]
   /** Entries with seq firstSeq..lastSeq, one per seq, ascending. */
@@ -84,6 +86,7 @@ export function chunksOf (entries: readonly StoredFeedEntry[], limits: ChunkLimi
       firstSeq: first.seq,
       lastSeq: run[run.length - 1]!.seq,
       minLamport: min,
+      maxLamport: max,
       hashes: run.map((e) => e.hash),
       entries: run.map((e) => ({ hash: e.hash, seq: e.seq, lamport: e.lamport, bytes: e.bytes, payload: e.payload, receivedAt: e.receivedAt }))
     })
@@ -112,31 +115,43 @@ export interface PageQuery {
   readonly limit: number
 }
 
-/** The (channel, minLamport) index range that can hold entries of a page: see {@link FeedChunk}. */
-export function chunkRangeOf (query: PageQuery, span: number): { readonly lowest?: number, readonly highest?: number } {
+/**
+ * Which chunks can hold entries of a page, and in which order to read them: a first-`limit` page
+ * (no `before`) reads by minLamport upwards from `after` - span; a last-`limit` page reads by
+ * maxLamport downwards from `before` + span, down to `after`.
+ */
+export function chunkRangeOf (query: PageQuery, span: number): { readonly by: 'minLamport' | 'maxLamport', readonly lowest?: number, readonly highest?: number } {
   const { after, before } = query
+  if (before === undefined) return { by: 'minLamport', ...(after === undefined ? {} : { lowest: after.lamport - span }) }
   return {
-    ...(after === undefined ? {} : { lowest: after.lamport - span }),
-    ...(before === undefined || before === 'end' ? {} : { highest: before.lamport })
+    by: 'maxLamport',
+    ...(after === undefined ? {} : { lowest: after.lamport }),
+    ...(before === 'end' ? {} : { highest: before.lamport + span })
   }
 }
 
+/** Chunks in the order a page reads them: the next one's bound (its minLamport going up, maxLamport going down) before its entries. */
+export interface ChunkCursor {
+  /** The next chunk's minLamport (ascending) or maxLamport (descending); undefined when there is none. */
+  bound (): Promise<number | undefined>
+  /** The chunk whose bound was just given; then moves on. */
+  take (): Promise<FeedChunk>
+}
+
 /**
- * One page of a channel in display order, from its chunks as the (channel, minLamport) index
- * yields them: ascending for a first-`limit` page, descending for a last-`limit` page (`before`
- * given). Reads only until the page is certain: ascending, once `limit` collected entries lie
- * below the next chunk's minLamport (no later chunk holds anything lower); descending, once they
- * lie above the next chunk's minLamport + span (no later chunk reaches that high).
+ * One page of a channel in display order. Reads only until the page is certain: ascending, once
+ * `limit` collected entries lie below the next chunk's minLamport (no chunk after it holds
+ * anything lower); descending, once they lie above the next chunk's maxLamport.
  */
-export async function pageOfChunks (next: () => Promise<FeedChunk | undefined>, query: PageQuery, span: number): Promise<StoredFeedEntry[]> {
+export async function pageOfChunks (chunks: ChunkCursor, query: PageQuery): Promise<StoredFeedEntry[]> {
   const { after, before, limit } = query
   const descending = before !== undefined
   const upper = before === undefined || before === 'end' ? undefined : before
   const collected: StoredFeedEntry[] = []
-  const settled = (m: number): number => collected.reduce((n, e) => n + ((descending ? e.lamport > m + span : e.lamport < m) ? 1 : 0), 0)
-  for (let chunk = await next(); chunk !== undefined; chunk = await next()) {
-    if (settled(chunk.minLamport) >= limit) break
-    for (const e of entriesOfChunk(chunk)) {
+  const settled = (bound: number): number => collected.reduce((n, e) => n + ((descending ? e.lamport > bound : e.lamport < bound) ? 1 : 0), 0)
+  for (let bound = await chunks.bound(); bound !== undefined; bound = await chunks.bound()) {
+    if (settled(bound) >= limit) break
+    for (const e of entriesOfChunk(await chunks.take())) {
       if ((after === undefined || compareOrder(e, after) > 0) && (upper === undefined || compareOrder(e, upper) < 0)) collected.push(e)
     }
   }

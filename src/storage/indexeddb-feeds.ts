@@ -1,4 +1,4 @@
-import type { IDBPObjectStore } from 'idb'
+import type { IDBPCursor, IDBPObjectStore } from 'idb'
 import { StorageError } from '../core/errors.ts'
 import type { FeedStore, StoredFeedEntry } from '../core/storage.ts'
 import type { ChannelId } from '../core/types.ts'
@@ -94,17 +94,20 @@ export function createIndexedDbFeeds (transact: Transact, limits: ChunkLimits): 
     page: async (channel, query) => {
       checkLimit(query.limit)
       if (query.limit === 0) return []
-      const { lowest, highest } = chunkRangeOf(query, limits.span)
+      const { by, lowest, highest } = chunkRangeOf(query, limits.span)
       if (lowest !== undefined && highest !== undefined && lowest > highest) return []
       const range = IDBKeyRange.bound(lowest === undefined ? [channel] : [channel, lowest], highest === undefined ? [channel, []] : [channel, highest])
       return await transact('page', ['feedChunks'], 'readonly', async (tx) => {
-        const index = tx.objectStore('feedChunks').index('span')
-        let cursor: Awaited<ReturnType<typeof index.openCursor>> | undefined
-        const next = async (): Promise<FeedChunk | undefined> => {
-          cursor = cursor === undefined ? await index.openCursor(range, query.before === undefined ? 'next' : 'prev') : await cursor?.continue() ?? null
-          return cursor?.value
-        }
-        return await pageOfChunks(next, query, limits.span)
+        const store = tx.objectStore('feedChunks')
+        // A key cursor: the next chunk's bound is read without loading the chunk, which is loaded only if the page needs it.
+        let cursor: IDBPCursor<Schema, ['feedChunks'], 'feedChunks', 'minLamport' | 'maxLamport', 'readonly'> | null | undefined
+        return await pageOfChunks({
+          bound: async () => {
+            cursor = cursor === undefined ? await store.index(by).openKeyCursor(range, by === 'minLamport' ? 'next' : 'prev') : await cursor?.continue() ?? null
+            return cursor?.key[1]
+          },
+          take: async () => (await store.get(cursor!.primaryKey))!
+        }, query)
       })
     },
     count: (channel) => transact('count', ['feedCounts'], 'readonly', async (tx) => (await tx.objectStore('feedCounts').get(channel)) ?? 0),

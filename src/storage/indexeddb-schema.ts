@@ -8,7 +8,7 @@ export type StoredHead = FeedHead & { readonly channel: ChannelId }
 
 export interface Schema extends DBSchema {
   /** Runs of consecutive feed entries by (channel, author, firstSeq): see FeedChunk for why. */
-  feedChunks: { key: FeedChunkKey, value: FeedChunk, indexes: { span: [string, number], hash: string } }
+  feedChunks: { key: FeedChunkKey, value: FeedChunk, indexes: { minLamport: [string, number], maxLamport: [string, number], hash: string } }
   /** Each author's highest entry per channel, written in the same transaction as the entries. */
   feedHeads: { key: [string, string], value: StoredHead }
   /** Entries stored per channel, kept in the same transaction as the entries. */
@@ -34,7 +34,8 @@ export function upgradeSchema (db: IDBPDatabase<Schema>, oldVersion: number, tx:
   }
   if (oldVersion < 2) {
     const chunks = db.createObjectStore('feedChunks', { keyPath: ['channel', 'author', 'firstSeq'] })
-    chunks.createIndex('span', ['channel', 'minLamport'])
+    chunks.createIndex('minLamport', ['channel', 'minLamport'])
+    chunks.createIndex('maxLamport', ['channel', 'maxLamport'])
     chunks.createIndex('hash', 'hashes', { unique: true, multiEntry: true })
     db.createObjectStore('feedCounts')
     if (oldVersion === 1) migrateEntryRecords(tx, limits)
