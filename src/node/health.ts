@@ -7,6 +7,8 @@ export interface RelayHealth {
   readonly connections: number
   readonly reservations: number
   readonly uptimeSeconds: number
+  /** The Node.js version it runs on (supported: 20.19+ and 22+), e.g. "v22.12.0". */
+  readonly node: string
 }
 
 /** Serves GET /health as JSON; anything else is 404. Resolves once listening. */

@@ -57,7 +57,8 @@ const health: Server = await startHealthServer(host, healthPort, () => ({
   multiaddrs: node.getMultiaddrs().map((a) => a.toString()),
   connections: node.getConnections().length,
   reservations: node.services.relay.reservations.size,
-  uptimeSeconds: Math.round((Date.now() - startedAt) / 1000)
+  uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+  node: process.version
 }))
 const healthAddress = health.address()
 const shownHost = host === '0.0.0.0' ? '127.0.0.1' : host

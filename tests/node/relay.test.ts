@@ -45,9 +45,10 @@ describe('bootstrap/relay node', () => {
   beforeAll(async () => { relay = await startRelay({ dataDir }) }, 30_000)
   afterAll(async () => { await relay.stop() })
 
-  it('reports its peer id, addresses and connections on the health endpoint', async () => {
-    const health = await (await fetch(relay.healthUrl)).json() as { peerId: string, multiaddrs: string[], connections: number }
-    expect(health).toMatchObject({ peerId: relay.peerId, connections: 0 })
+  it('reports its peer id, addresses, connections and Node version on the health endpoint', async () => {
+    const health = await (await fetch(relay.healthUrl)).json() as { peerId: string, multiaddrs: string[], connections: number, node: string }
+    // the relay process runs on the same Node as the tests (npm run test:node22 runs both on 22)
+    expect(health).toMatchObject({ peerId: relay.peerId, connections: 0, node: process.version })
     expect(health.multiaddrs).toContain(relay.multiaddr)
     expect((await fetch(relay.healthUrl.replace('/health', '/other'))).status).toBe(404)
   })
