@@ -45,14 +45,21 @@ export interface ChunkLimits {
   readonly entries: number
   /** Largest lamport minus smallest lamport within one chunk: the reach of a display-order read. */
   readonly span: number
+  /**
+   * A feed's last chunk with fewer entries than this takes the feed's next entries in (it is
+   * rewritten) rather than a new chunk starting: bounds the rewriting per entry, while entries
+   * that arrive one at a time (sent, gossiped) still end up in chunks of this size or more.
+   */
+  readonly growBelow: number
 }
 
 /**
  * 256 entries keep one chunk around 200 KB; a span of 512 lamports keeps a display-order read to
  * the chunks within 512 lamports of the window, while a busy channel's interleaved feeds (20 authors
  * writing in turn: ~25 entries of each per 512 lamports) still batch a few dozen entries per record.
+ * Growing a last chunk below 32 entries rewrites at most 31 entries (~25 KB) per entry appended.
  */
-export const DEFAULT_CHUNK_LIMITS: ChunkLimits = { entries: 256, span: 512 }
+export const DEFAULT_CHUNK_LIMITS: ChunkLimits = { entries: 256, span: 512, growBelow: 32 }
 
 export const entryOfChunk = (chunk: FeedChunk, e: ChunkEntry): StoredFeedEntry => ({
   hash: e.hash, room: chunk.room, channel: chunk.channel, author: chunk.author, seq: e.seq, lamport: e.lamport, bytes: e.bytes, payload: e.payload, receivedAt: e.receivedAt

@@ -3,7 +3,7 @@ import { StorageError } from '../core/errors.ts'
 import type { FeedStore, StoredFeedEntry } from '../core/storage.ts'
 import type { ChannelId } from '../core/types.ts'
 import { type ChunkLimits, type FeedChunk, chunkRangeOf, chunksOf, entriesOfChunk, entryAt, entryOfChunk, pageOfChunks } from './feed-chunks.ts'
-import type { Names, Schema, Transact } from './indexeddb-schema.ts'
+import type { Names, Schema, StoredHead, Transact } from './indexeddb-schema.ts'
 import { checkLimit, compactBytes, headOf, storableFeedEntry } from './records.ts'
 
 type ChunkStore = IDBPObjectStore<Schema, Names[], 'feedChunks', IDBTransactionMode>
@@ -47,12 +47,18 @@ export function createIndexedDbFeeds (transact: Transact, limits: ChunkLimits): 
         const chunks = tx.objectStore('feedChunks')
         const heads = tx.objectStore('feedHeads')
         const counts = tx.objectStore('feedCounts')
-        // Per feed: its head, and, unless the whole batch lies past it, which of its seqs are stored already.
-        const fresh = await Promise.all(sorted.map(async (feed) => {
+        // Per feed: its head; unless the whole batch lies past it, which of its seqs are stored already;
+        // if the batch continues the head, the feed's last chunk when it is small enough to grow.
+        const fresh = await Promise.all(sorted.map(async (feed): Promise<{ feed: StoredFeedEntry[], head?: StoredHead, tail?: FeedChunk }> => {
           const { channel, author } = feed[0]!
           const head = await heads.get([channel, author])
           const from = feed[0]!.seq
-          if (head === undefined || from > head.seq) return { feed, head }
+          if (head === undefined) return { feed }
+          if (from === head.seq + 1) {
+            const tail = await chunkHolding(chunks, channel, author, head.seq)
+            return tail !== undefined && tail.lastSeq === head.seq && tail.entries.length < limits.growBelow ? { feed, head, tail } : { feed, head }
+          }
+          if (from > head.seq) return { feed, head }
           const stored = new Set<number>()
           for (const c of await chunksOverlapping(chunks, channel, author, from, feed[feed.length - 1]!.seq)) for (const e of c.entries) stored.add(e.seq)
           return { feed: feed.filter((e) => !stored.has(e.seq)), head }
@@ -67,10 +73,13 @@ export function createIndexedDbFeeds (transact: Transact, limits: ChunkLimits): 
         }
         const added = new Map<ChannelId, number>()
         const writes: Array<Promise<unknown>> = []
-        for (const { feed, head } of fresh) {
+        for (const { feed, head, tail } of fresh) {
           const top = feed[feed.length - 1]
           if (top === undefined) continue
-          for (const c of chunksOf(feed, limits)) writes.push(chunks.add(c))
+          // A small last chunk is rewritten with the new entries in it (its key stays): entries sent or
+          // gossiped one at a time would otherwise each be a chunk of one, and paging reads chunks.
+          const cut = chunksOf(tail === undefined ? feed : [...entriesOfChunk(tail), ...feed], limits)
+          cut.forEach((c, i) => { writes.push(tail !== undefined && i === 0 ? chunks.put(c) : chunks.add(c)) })
           if (head === undefined || top.seq > head.seq) writes.push(heads.put({ ...headOf(top), channel: top.channel }))
           added.set(top.channel, (added.get(top.channel) ?? 0) + feed.length)
         }

@@ -85,4 +85,27 @@ describe('IndexedDB backend', () => {
     expect(await s.meta.get('identity')).toBe('kept')
     await s.stop()
   })
+
+  it('grows a feed\'s small last chunk with entries appended one at a time, instead of a chunk per entry', async () => {
+    const channel = asChannelId('chan')
+    const author = asAuthorId('a'.repeat(64))
+    const s = createIndexedDbStorage({ name: 'grow' })
+    await s.start()
+    const entries = Array.from({ length: 100 }, (_, i): StoredFeedEntry => ({
+      hash: asEntryHash(`h-${i + 1}`), room: asRoomId('r'), channel, author, seq: i + 1, lamport: i + 1, bytes: new Uint8Array([i]), payload: null, receivedAt: i
+    }))
+    for (const e of entries) await s.feeds.putEntries([e])
+    expect(await s.feeds.getRange(channel, author, 1, 100)).toEqual(entries)
+    expect((await s.feeds.page(channel, { before: 'end', limit: 40 })).map((e) => e.seq)).toEqual(entries.slice(60).map((e) => e.seq))
+    await s.stop()
+    // The records themselves: chunks of 32 (grown one entry at a time), and the rest growing.
+    const db = await new Promise<IDBDatabase>((resolve, reject) => { const r = indexedDB.open('grow'); r.onsuccess = () => { resolve(r.result) }; r.onerror = reject })
+    const sizes = await new Promise<number[]>((resolve, reject) => {
+      const r = db.transaction('feedChunks').objectStore('feedChunks').getAll()
+      r.onsuccess = () => { resolve((r.result as Array<{ entries: unknown[] }>).map((c) => c.entries.length)) }
+      r.onerror = reject
+    })
+    db.close()
+    expect(sizes).toEqual([32, 32, 32, 4])
+  })
 })
