@@ -98,7 +98,7 @@ describe('IndexedDB backend', () => {
     expect(await s.feeds.getRange(channel, author, 1, 100)).toEqual(entries)
     expect((await s.feeds.page(channel, { before: 'end', limit: 40 })).map((e) => e.seq)).toEqual(entries.slice(60).map((e) => e.seq))
     await s.stop()
-    // The records themselves: chunks of 32 (grown one entry at a time), and the rest growing.
+    // The records themselves: chunks of 16 (grown one entry at a time), and the rest growing.
     const db = await new Promise<IDBDatabase>((resolve, reject) => { const r = indexedDB.open('grow'); r.onsuccess = () => { resolve(r.result) }; r.onerror = reject })
     const sizes = await new Promise<number[]>((resolve, reject) => {
       const r = db.transaction('feedChunks').objectStore('feedChunks').getAll()
@@ -106,6 +106,6 @@ describe('IndexedDB backend', () => {
       r.onerror = reject
     })
     db.close()
-    expect(sizes).toEqual([32, 32, 32, 4])
+    expect(sizes).toEqual([16, 16, 16, 16, 16, 16, 4])
   })
 })
