@@ -32,6 +32,8 @@ export interface SyncProgress { readonly active: boolean, readonly received: num
 /** How long one request may take before the peer is given up on (and its ranges go elsewhere). */
 const REQUEST_TIMEOUT_MS = 60_000
 const HELLO_TIMEOUT_MS = 15_000
+/** A peer's Hello did not come in time. */
+const NO_ANSWER = Symbol('no answer')
 /** Least time between two gap-driven re-syncs with one peer. */
 const RESYNC_INTERVAL_MS = 5_000
 
@@ -324,7 +326,10 @@ export function createRoomSync (components: RoomSyncComponents, init: RoomSyncIn
     const stream = await node.newStream(peer, ROOM_SYNC_PROTOCOL, signal != null ? { signal } : {})
     const reader = readerOf(stream)
     await send(stream, await ours, signal)
-    const hello = await Promise.race([next(reader), new Promise<string>((resolve) => setTimeout(() => { resolve('no hello in time') }, HELLO_TIMEOUT_MS))])
+    const hello = await Promise.race([next(reader), new Promise<typeof NO_ANSWER>((resolve) => setTimeout(() => { resolve(NO_ANSWER) }, HELLO_TIMEOUT_MS))])
+    // Silence is no proof of misbehaviour: the stream may run over a connection the peer has left
+    // (a reload), which WebRTC reports failed only after ~18 s. Only what it says can be garbage.
+    if (hello === NO_ANSWER) { stream.abort(new Error('no hello in time')); return undefined }
     if (hello == null || (typeof hello !== 'string' && hello.t === 'error')) { stream.abort(new Error('peer is not in the room')); return undefined }
     if (typeof hello === 'string' || hello.t !== 'hello' || hello.room !== room.room) {
       stream.abort(new Error('sync protocol violation'))

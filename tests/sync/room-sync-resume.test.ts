@@ -1,6 +1,6 @@
 // RoomSync (src/network/room-sync.ts) against the real sync server over in-memory libp2p stream
-// pairs: the serving peer's stream dies, or is reopened, in the middle of a sync.
-import { describe, expect, it } from 'vitest'
+// pairs: the serving peer's stream dies, or is reopened, in the middle of a sync; a peer stays silent.
+import { describe, expect, it, vi } from 'vitest'
 import { streamPair } from '@libp2p/utils'
 import type { Stream } from '@libp2p/interface'
 import { createFeedIngest } from '../../src/core/feed/ingest.ts'
@@ -146,5 +146,35 @@ describe('room sync after a drop', () => {
     expect(server.asked.filter(([from]) => from === 2 * BATCH + 1)).toHaveLength(1)
     expect(sync.progress()).toEqual({ active: false, received: HISTORY, expected: HISTORY })
     sync.stop()
+  })
+})
+
+describe('opening a sync session', () => {
+  it('a peer that never answers our Hello is given up on without being reported as bad (its connection may be stale)', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout'] })
+    try {
+      const local = await startedMemoryStorage()
+      const bad: string[] = []
+      const unanswered: Stream[] = []
+      const sync = createRoomSync({
+        node: {
+          // the other end is never served: as a stream over a connection its peer has left
+          async newStream () {
+            const [outbound, inbound] = await streamPair({ delay: 0 })
+            unanswered.push(inbound)
+            return outbound
+          }
+        },
+        storage: local,
+        room: { room, channelIds: () => [channel], addAuthority: () => Promise.resolve({ rejected: [] }), feed: createFeedIngest({ storage: local, acl: createAclViewTwin() }, { room }), log: { has: () => true } }
+      }, { onProgress: () => {}, onBadPeer: (peer) => { bad.push(peer) } })
+      const opening = sync.syncWith('silent')
+      await vi.advanceTimersByTimeAsync(16_000)
+      expect(await opening).toBe(false)
+      expect(bad).toEqual([])
+      expect(unanswered).toHaveLength(1)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })
