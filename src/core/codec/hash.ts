@@ -16,12 +16,7 @@ export function cidOf (canonicalBytes: Uint8Array, codec: number = dagCbor.code)
 }
 
 export function hashOf (canonicalBytes: Uint8Array): EntryHash {
-  return entryHashOfDigest(sha256(canonicalBytes))
-}
-
-/** The hash of canonical bytes whose SHA-256 digest is already known. */
-export function entryHashOfDigest (digest: Uint8Array): EntryHash {
-  return asEntryHash(CID.createV1(dagCbor.code, Digest.create(SHA2_256, digest)).toString())
+  return asEntryHash(cidOf(canonicalBytes).toString())
 }
 
 /** A raw-codec CID: used for keys derived from concatenated bytes, such as the room id. */
@@ -47,12 +42,8 @@ export function parseHash (s: unknown): CID | undefined {
  * (replaying a room's log). Same result as hashOf, byte for byte.
  */
 export async function hashOfAsync (canonicalBytes: Uint8Array): Promise<EntryHash> {
-  return entryHashOfDigest(await sha256Of(canonicalBytes))
-}
-
-/** SHA-256 by WebCrypto where there is one (off this thread), else here. */
-export async function sha256Of (bytes: Uint8Array): Promise<Uint8Array> {
   const subtle = globalThis.crypto?.subtle
-  if (subtle == null) return sha256(bytes)
-  return new Uint8Array(await subtle.digest('SHA-256', new Uint8Array(bytes)))
+  if (subtle == null) return hashOf(canonicalBytes)
+  const digest = new Uint8Array(await subtle.digest('SHA-256', new Uint8Array(canonicalBytes)))
+  return asEntryHash(CID.createV1(dagCbor.code, Digest.create(SHA2_256, digest)).toString())
 }

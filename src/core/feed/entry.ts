@@ -2,7 +2,7 @@ import { CID } from 'multiformats/cid'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { equals } from 'uint8arrays/equals'
 import { decodeCanonical, decodeTrustedLinksSkipped, encodeCanonical } from '../codec/canonical.ts'
-import { entryHashOfDigest, parseHash, rawCidOf, sha256Of } from '../codec/hash.ts'
+import { hashOf, parseHash, rawCidOf } from '../codec/hash.ts'
 import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES, authorIdOf, isStrongPublicKey } from '../identity/ed25519.ts'
 import { type Validated, accept, reject, RejectReason } from '../result.ts'
 import { type AuthorId, type ChannelId, type EntryHash, type RoomId, asChannelId, asEntryHash, asRoomId } from '../types.ts'
@@ -155,20 +155,12 @@ export function entryOf (record: FeedEntryRecord): FeedEntry {
   }
 }
 
-/** An envelope checked as far as it can be without hashing: decoded, shaped, sized. */
-interface CheckedEnvelope {
-  readonly bytes: Uint8Array
-  readonly payload: Uint8Array | null
-  readonly record: FeedEntryRecord
-}
-
-/** The SHA-256 digests a parse needs: of the entry's bytes, and of its payload if it came with one. */
-interface EnvelopeDigests {
-  readonly entry: Uint8Array
-  readonly payload: Uint8Array | null
-}
-
-function checkEnvelope (envelope: unknown, room: RoomId): Validated<CheckedEnvelope> {
+/**
+ * Checks an envelope from a peer as far as it can be checked alone: canonical decoding under the
+ * size limit, field types, the room, the author key's strength and the payload against the
+ * signed hash and size. Never throws. Signature, chain and ACL come after (see ingest.ts).
+ */
+export function parseEnvelope (envelope: unknown, room: RoomId): Validated<ParsedEntry> {
   if (typeof envelope !== 'object' || envelope == null) return reject(RejectReason.Malformed, 'envelope is not an object')
   const { entry: bytes, payload } = envelope as Partial<FeedEnvelope>
   if (!(bytes instanceof Uint8Array)) return reject(RejectReason.Malformed, 'envelope entry is not bytes')
@@ -186,43 +178,11 @@ function checkEnvelope (envelope: unknown, room: RoomId): Validated<CheckedEnvel
   if (payload != null) {
     if (payload.byteLength > FEED_PAYLOAD_MAX_BYTES) return reject(RejectReason.TooLarge, `payload is ${payload.byteLength} bytes, limit ${FEED_PAYLOAD_MAX_BYTES}`)
     if (payload.byteLength !== record.payloadSize) return reject(RejectReason.Malformed, `payload is ${payload.byteLength} bytes, entry says ${record.payloadSize}`)
+    // The CID's codec and hash function were checked with the fields; comparing the digests is enough.
+    if (!equals(sha256(payload), record.payloadHash.multihash.digest)) return reject(RejectReason.Malformed, 'payload does not match payloadHash')
   }
-  return accept({ bytes, payload: payload ?? null, record })
-}
-
-function parsedOf (checked: CheckedEnvelope, digests: EnvelopeDigests): Validated<ParsedEntry> {
-  const { bytes, payload, record } = checked
-  // The CID's codec and hash function were checked with the fields; comparing the digests is enough.
-  if (digests.payload != null && !equals(digests.payload, record.payloadHash.multihash.digest)) return reject(RejectReason.Malformed, 'payload does not match payloadHash')
   typesOfParsed.set(bytes, record.type)
-  return accept({ hash: entryHashOfDigest(digests.entry), bytes, payload, entry: entryOf(record), record })
-}
-
-/**
- * Checks an envelope from a peer as far as it can be checked alone: canonical decoding under the
- * size limit, field types, the room, the author key's strength and the payload against the
- * signed hash and size. Never throws. Signature, chain and ACL come after (see ingest.ts).
- */
-export function parseEnvelope (envelope: unknown, room: RoomId): Validated<ParsedEntry> {
-  const checked = checkEnvelope(envelope, room)
-  if (!checked.ok) return checked
-  const { bytes, payload } = checked.value
-  return parsedOf(checked.value, { entry: sha256(bytes), payload: payload === null ? null : sha256(payload) })
-}
-
-/**
- * {@link parseEnvelope} for a batch (a sync answer), the same verdicts in the same order, with the
- * digests computed by WebCrypto all at once: off this thread and about twice as fast as hashing
- * here, which is a tenth of the page's work when thousands of entries arrive.
- */
-export async function parseEnvelopes (envelopes: readonly unknown[], room: RoomId): Promise<Array<Validated<ParsedEntry>>> {
-  const checked = envelopes.map((e) => checkEnvelope(e, room))
-  const digests = await Promise.all(checked.map(async (c): Promise<EnvelopeDigests | undefined> => {
-    if (!c.ok) return undefined
-    const [entry, payload] = await Promise.all([sha256Of(c.value.bytes), c.value.payload === null ? null : sha256Of(c.value.payload)])
-    return { entry, payload }
-  }))
-  return checked.map((c, i) => (c.ok ? parsedOf(c.value, digests[i]!) : c))
+  return accept({ hash: hashOf(bytes), bytes, payload: payload ?? null, entry: entryOf(record), record })
 }
 
 /**

@@ -3,7 +3,7 @@ import type { SignatureVerifier } from '../identity/signature-verifier.ts'
 import { RejectReason } from '../result.ts'
 import type { ForkProof, Storage, StoredFeedEntry } from '../storage.ts'
 import type { AuthorId, EntryHash, RoomId } from '../types.ts'
-import { type ParsedEntry, parseEnvelope, parseEnvelopes } from './entry.ts'
+import { type ParsedEntry, parseEnvelope } from './entry.ts'
 import { createPendingBuffer } from './pending.ts'
 import { verifyEntrySignatures } from './verify.ts'
 import { createFeedWriteBatcher } from './write-batcher.ts'
@@ -78,8 +78,6 @@ export interface FeedIngest {
 
 const SENDER_FAULTS = new Set<RejectReason>([RejectReason.Malformed, RejectReason.NonCanonical, RejectReason.TooLarge, RejectReason.BadSignature, RejectReason.WeakKey, RejectReason.WrongRoom])
 const ACL_REASONS = new Set<RejectReason>([RejectReason.Banned, RejectReason.Unauthorized])
-/** From this many envelopes at once, digests go through WebCrypto in one go (see parseEnvelopes). */
-const BATCH_HASHING_FROM = 8
 
 interface Known { readonly hash: EntryHash, readonly lamport: number, readonly bytes: Uint8Array }
 interface Candidate { readonly parsed: ParsedEntry, readonly fromPending: boolean }
@@ -100,8 +98,6 @@ export function createFeedIngest (components: FeedIngestComponents, init: FeedIn
   const writer = createFeedWriteBatcher({ feeds: storage.feeds }, init.writeDelayMs != null ? { delayMs: init.writeDelayMs } : {})
   /** Per feed (channel/author), when the last call that touches it is done: calls on one feed chain-check in call order, other feeds go on in parallel. */
   const feedTails = new Map<string, Promise<void>>()
-  /** Settles once the latest call has taken its turns (see validate). */
-  let intake: Promise<void> = Promise.resolve()
 
   /** Takes the next turn on each feed, at call time, so verifying can overlap while the order stays the order of the calls. */
   function reserve (feeds: ReadonlySet<string>): { ready: Promise<unknown>, release: () => void } {
@@ -207,30 +203,19 @@ export function createFeedIngest (components: FeedIngestComponents, init: FeedIn
     const result: MutableResult = { accepted: [], rejected: [], pending: [], duplicates: [], forks: [] }
     const candidates: ParsedEntry[] = []
     const seen = new Set<EntryHash>()
-    // Turns on the feeds are taken in call order, though a batch's parse awaits WebCrypto and a lone entry's does not.
-    const before = intake
-    let turnTaken = (): void => {}
-    intake = new Promise<void>((resolve) => { turnTaken = resolve })
-    let turn: ReturnType<typeof reserve> | undefined
-    try {
-      // A batch hashes through WebCrypto (off this thread); a lone gossip entry is sooner hashed here.
-      const parsedAll = envelopes.length >= BATCH_HASHING_FROM ? await parseEnvelopes(envelopes, init.room) : envelopes.map((e) => parseEnvelope(e, init.room))
-      for (const parsed of parsedAll) {
-        if (!parsed.ok) { result.rejected.push(rejection(parsed.reason, parsed.detail)); continue }
-        const { hash, entry } = parsed.value
-        if (seen.has(hash) || pending.has(hash)) { result.duplicates.push(hash); continue }
-        seen.add(hash)
-        const allowed = acl.mayAppend(entry.author, entry.channel, entry.seq)
-        if (!allowed.ok) { result.rejected.push(rejection(allowed.reason, allowed.detail, parsed.value)); continue }
-        candidates.push(parsed.value)
-      }
-      await before
-      if (candidates.length > 0) turn = reserve(new Set(candidates.map(feedKeyOf)))
-    } finally {
-      turnTaken()
+    for (const envelope of envelopes) {
+      const parsed = parseEnvelope(envelope, init.room)
+      if (!parsed.ok) { result.rejected.push(rejection(parsed.reason, parsed.detail)); continue }
+      const { hash, entry } = parsed.value
+      if (seen.has(hash) || pending.has(hash)) { result.duplicates.push(hash); continue }
+      seen.add(hash)
+      const allowed = acl.mayAppend(entry.author, entry.channel, entry.seq)
+      if (!allowed.ok) { result.rejected.push(rejection(allowed.reason, allowed.detail, parsed.value)); continue }
+      candidates.push(parsed.value)
     }
     let written: Promise<void> = Promise.resolve()
-    if (turn !== undefined) {
+    if (candidates.length > 0) {
+      const turn = reserve(new Set(candidates.map(feedKeyOf)))
       try {
         const verdicts = await verifyEntrySignatures(candidates, components.verifier)
         const signed = candidates.filter((parsed, i) => {
