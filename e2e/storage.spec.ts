@@ -8,3 +8,9 @@ test('real IndexedDB in Chromium passes the storage contract', async ({ page }) 
   expect(results.length).toBeGreaterThan(10)
   expect(results.filter((r) => r.failures.length > 0)).toEqual([])
 })
+
+test('real IndexedDB in Chromium moves a version 1 database into chunks on open, losing nothing', async ({ page }) => {
+  await page.goto(`${HARNESS_ORIGIN}/e2e/harness/storage.html`)
+  await page.waitForFunction(() => window.storageHarnessReady)
+  expect(await page.evaluate(() => window.storageHarness.v1MigrationFailures())).toEqual([])
+})

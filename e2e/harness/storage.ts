@@ -2,6 +2,7 @@
 // Chromium (e2e/storage.spec.ts, e2e/identity.spec.ts) and the storage benchmark.
 import { createIndexedDbStorage } from '../../src/storage/indexeddb.ts'
 import { runStorageContract } from '../../tests/storage/contract.ts'
+import { v1MigrationFailures } from '../../tests/storage/migration-check.ts'
 import { ed25519BatchFailures, ed25519VectorFailures } from '../../tests/identity/ed25519-vectors.ts'
 import { createWorkerVerifier } from '../../src/workers/worker-verifier.ts'
 import * as identity from '../../src/core/identity/identity.ts'
@@ -14,6 +15,7 @@ const freshName = (): string => `harness-${Date.now()}-${++databases}`
 
 const harness = {
   runStorageContract: () => runStorageContract(() => createIndexedDbStorage({ name: freshName() })),
+  v1MigrationFailures: () => v1MigrationFailures(freshName(), (name) => createIndexedDbStorage({ name })),
   ed25519VectorFailures,
   ed25519BatchFailures,
   createWorkerVerifier,
