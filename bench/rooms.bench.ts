@@ -126,11 +126,11 @@ test('rooms: gossip to stored, 10 pages', async ({ browser }) => {
     }
     const burst = await latenciesOf(pages, 'burst')
     const round = (x: number): number => Math.round(x * 10) / 10
-    const label = `ms (${GOSSIP_PAGES} pages, ${GOSSIP_RATE} msg/s each, ${GOSSIP_BYTES} B, ${steady.length} samples)`
+    const label = `ms, send to validated and stored at every other page (${GOSSIP_PAGES} pages, ${GOSSIP_RATE} msg/s each, ${GOSSIP_BYTES} B, ${steady.length} samples)`
     Object.assign(metrics, {
-      gossip_stored_p50_ms: { value: round(percentile(steady, 50)), unit: label },
-      gossip_stored_p99_ms: { value: round(percentile(steady, 99)), unit: label },
-      gossip_stored_delivered: { value: Math.round((steady.length / (expectedEach * GOSSIP_PAGES)) * 1000) / 1000, unit: `fraction of ${expectedEach * GOSSIP_PAGES}` },
+      gossip_p50_ms: { value: round(percentile(steady, 50)), unit: label },
+      gossip_p99_ms: { value: round(percentile(steady, 99)), unit: label },
+      gossip_delivered: { value: Math.round((steady.length / (expectedEach * GOSSIP_PAGES)) * 1000) / 1000, unit: `fraction of ${expectedEach * GOSSIP_PAGES}` },
       gossip_burst_stored_p50_ms: { value: round(percentile(burst, 50)), unit: `ms (${GOSSIP_PAGES} pages sending at the same moment, ${GOSSIP_BURSTS} rounds)` },
       gossip_burst_stored_p99_ms: { value: round(percentile(burst, 99)), unit: `ms (${GOSSIP_PAGES} pages sending at the same moment, ${GOSSIP_BURSTS} rounds)` }
     })

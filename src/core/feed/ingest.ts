@@ -69,7 +69,7 @@ export interface FeedIngest {
   /**
    * The GossipSub topic validator: runs {@link ingest} on one envelope, so an accepted message is
    * already stored (the message handler must not ingest it again). Answering before the write
-   * commits was tried and measured slower in bench/rooms.bench.ts (gossip_stored_p50_ms).
+   * commits was tried and measured slower in bench/rooms.bench.ts (gossip_p50_ms: send to validated and stored).
    */
   validateForGossip (envelope: unknown): Promise<GossipVerdict>
   on<K extends keyof FeedIngestEvents> (type: K, listener: (detail: FeedIngestEvents[K]) => void): () => void
