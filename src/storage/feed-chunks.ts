@@ -46,22 +46,23 @@ export interface ChunkLimits {
   /** Largest lamport minus smallest lamport within one chunk: the reach of a display-order read. */
   readonly span: number
   /**
-   * A feed's last chunk with fewer entries than this takes the feed's next entries in (it is
-   * rewritten) rather than a new chunk starting: bounds the rewriting per entry, while entries
-   * that arrive one at a time (sent, gossiped) still end up in chunks of this size or more.
+   * Batches smaller than this that continue a feed are written as their own (small) chunks, the
+   * cheapest write; when a feed's tail holds this many such chunks, the next one merges them all
+   * into one chunk. Entries that come one at a time (sent, gossiped) thus end up in chunks of this
+   * size, for one rewrite of that many entries per that many messages.
    */
-  readonly growBelow: number
+  readonly compactAfter: number
 }
 
 /**
  * 256 entries keep one chunk around 200 KB; a span of 512 lamports keeps a display-order read to
  * the chunks within 512 lamports of the window, while a busy channel's interleaved feeds (20 authors
  * writing in turn: ~25 entries of each per 512 lamports) still batch a few dozen entries per record.
- * Growing a last chunk below 16 entries rewrites at most 15 entries (~12 KB) per entry appended:
- * measured in Chromium, a single append stays near 2 ms (as with no growing) while the newest 50
- * of a channel written one entry at a time read in ~3 ms (~20 ms from chunks of one).
+ * Merging a feed's tail every 16 small writes keeps a gossip write to one small record (rewriting
+ * a growing chunk on every message cost the browser process about a third more CPU in a 10-page room)
+ * while the newest 50 of a channel written one message at a time read from a handful of chunks.
  */
-export const DEFAULT_CHUNK_LIMITS: ChunkLimits = { entries: 256, span: 512, growBelow: 16 }
+export const DEFAULT_CHUNK_LIMITS: ChunkLimits = { entries: 256, span: 512, compactAfter: 16 }
 
 export const entryOfChunk = (chunk: FeedChunk, e: ChunkEntry): StoredFeedEntry => ({
   hash: e.hash, room: chunk.room, channel: chunk.channel, author: chunk.author, seq: e.seq, lamport: e.lamport, bytes: e.bytes, payload: e.payload, receivedAt: e.receivedAt

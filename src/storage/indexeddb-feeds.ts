@@ -1,7 +1,6 @@
 import type { IDBPCursor, IDBPObjectStore } from 'idb'
 import { StorageError } from '../core/errors.ts'
 import type { FeedStore, StoredFeedEntry } from '../core/storage.ts'
-import type { ChannelId } from '../core/types.ts'
 import { type ChunkLimits, type FeedChunk, chunkRangeOf, chunksOf, entriesOfChunk, entryAt, entryOfChunk, pageOfChunks } from './feed-chunks.ts'
 import type { Names, Schema, StoredHead, Transact } from './indexeddb-schema.ts'
 import { checkLimit, compactBytes, headOf, storableFeedEntry } from './records.ts'
@@ -28,7 +27,10 @@ async function chunkHolding (store: ChunkStore, channel: string, author: string,
 
 /**
  * Feed entries on IndexedDB, stored as chunks (see FeedChunk): a batch becomes one record per run
- * of consecutive entries of a feed, in one transaction with the feed's head and the channel's count.
+ * of consecutive entries of a feed, in one transaction with the feed's head (which also counts the
+ * feed's entries). Entries that come a few at a time (sent, gossiped) are each written as a small
+ * chunk, the cheapest write; once a feed's tail holds `compactAfter` of those, the next such write
+ * merges them into one chunk, so paging does not read a record per message.
  */
 export function createIndexedDbFeeds (transact: Transact, limits: ChunkLimits): Omit<FeedStore, 'putForkProof' | 'forkProofs'> {
   return {
@@ -43,22 +45,15 @@ export function createIndexedDbFeeds (transact: Transact, limits: ChunkLimits): 
       }
       if (feeds.size === 0) return
       const sorted = [...feeds.values()].map((f) => [...f.values()].sort((a, b) => a.seq - b.seq))
-      await transact('putEntries', ['feedChunks', 'feedHeads', 'feedCounts'], 'readwrite', async (tx) => {
+      await transact('putEntries', ['feedChunks', 'feedHeads'], 'readwrite', async (tx) => {
         const chunks = tx.objectStore('feedChunks')
         const heads = tx.objectStore('feedHeads')
-        const counts = tx.objectStore('feedCounts')
-        // Per feed: its head; unless the whole batch lies past it, which of its seqs are stored already;
-        // if the batch continues the head, the feed's last chunk when it is small enough to grow.
-        const fresh = await Promise.all(sorted.map(async (feed): Promise<{ feed: StoredFeedEntry[], head?: StoredHead, tail?: FeedChunk }> => {
+        // Per feed: its head, and, unless the whole batch lies past it, which of its seqs are stored already.
+        const fresh = await Promise.all(sorted.map(async (feed): Promise<{ feed: StoredFeedEntry[], head?: StoredHead }> => {
           const { channel, author } = feed[0]!
           const head = await heads.get([channel, author])
           const from = feed[0]!.seq
-          if (head === undefined) return { feed }
-          if (from === head.seq + 1) {
-            const tail = await chunkHolding(chunks, channel, author, head.seq)
-            return tail !== undefined && tail.lastSeq === head.seq && tail.entries.length < limits.growBelow ? { feed, head, tail } : { feed, head }
-          }
-          if (from > head.seq) return { feed, head }
+          if (head === undefined || from > head.seq) return head === undefined ? { feed } : { feed, head }
           const stored = new Set<number>()
           for (const c of await chunksOverlapping(chunks, channel, author, from, feed[feed.length - 1]!.seq)) for (const e of c.entries) stored.add(e.seq)
           return { feed: feed.filter((e) => !stored.has(e.seq)), head }
@@ -71,20 +66,28 @@ export function createIndexedDbFeeds (transact: Transact, limits: ChunkLimits): 
             hashes.add(e.hash)
           }
         }
-        const added = new Map<ChannelId, number>()
-        const writes: Array<Promise<unknown>> = []
-        for (const { feed, head, tail } of fresh) {
+        await Promise.all(fresh.map(async ({ feed, head }) => {
           const top = feed[feed.length - 1]
-          if (top === undefined) continue
-          // A small last chunk is rewritten with the new entries in it (its key stays): entries sent or
-          // gossiped one at a time would otherwise each be a chunk of one, and paging reads chunks.
-          const cut = chunksOf(tail === undefined ? feed : [...entriesOfChunk(tail), ...feed], limits)
-          cut.forEach((c, i) => { writes.push(tail !== undefined && i === 0 ? chunks.put(c) : chunks.add(c)) })
-          if (head === undefined || top.seq > head.seq) writes.push(heads.put({ ...headOf(top), channel: top.channel }))
-          added.set(top.channel, (added.get(top.channel) ?? 0) + feed.length)
-        }
-        for (const [channel, n] of added) writes.push(counts.get(channel).then((c) => counts.put((c ?? 0) + n, channel)))
-        await Promise.all(writes)
+          if (top === undefined) return
+          const appends = head === undefined || feed[0]!.seq === head.seq + 1
+          const small = appends && feed.length < limits.compactAfter
+          const loose = head?.loose
+          let tail: { from: number, chunks: number } | undefined
+          if (small && loose !== undefined && loose.chunks + 1 >= limits.compactAfter) {
+            // Entries that came a few at a time: the feed's loose tail and these become one chunk.
+            const range = IDBKeyRange.bound([top.channel, top.author, loose.from], [top.channel, top.author, head!.seq])
+            const merged = chunksOf([...(await chunks.getAll(range)).flatMap(entriesOfChunk), ...feed], limits)
+            await chunks.delete(range)
+            await Promise.all(merged.map(async (c) => chunks.add(c)))
+          } else {
+            const cut = chunksOf(feed, limits)
+            await Promise.all(cut.map(async (c) => chunks.add(c)))
+            if (small) tail = { from: loose?.from ?? cut[0]!.firstSeq, chunks: (loose?.chunks ?? 0) + cut.length }
+            else if (!appends) tail = loose
+          }
+          const newest = head === undefined || top.seq > head.seq ? { ...headOf(top), channel: top.channel } : head
+          await heads.put({ author: newest.author, seq: newest.seq, hash: newest.hash, lamport: newest.lamport, channel: newest.channel, count: (head?.count ?? 0) + feed.length, ...(tail === undefined ? {} : { loose: tail }) })
+        }))
       })
     },
     getEntry: (channel, author, seq) => transact('getEntry', ['feedChunks'], 'readonly', async (tx) =>
@@ -119,7 +122,8 @@ export function createIndexedDbFeeds (transact: Transact, limits: ChunkLimits): 
         }, query)
       })
     },
-    count: (channel) => transact('count', ['feedCounts'], 'readonly', async (tx) => (await tx.objectStore('feedCounts').get(channel)) ?? 0),
+    count: (channel) => transact('count', ['feedHeads'], 'readonly', async (tx) =>
+      (await tx.objectStore('feedHeads').getAll(under(channel))).reduce((n, head) => n + head.count, 0)),
     setPayload: (channel, author, seq, payload) => {
       if (!(payload === null || payload instanceof Uint8Array)) return Promise.reject(new StorageError('setPayload: a payload is bytes or null'))
       return transact('setPayload', ['feedChunks'], 'readwrite', async (tx) => {

@@ -4,15 +4,21 @@ import type { ChannelId } from '../core/types.ts'
 import { type ChunkLimits, type FeedChunk, chunksOf } from './feed-chunks.ts'
 
 export type FeedChunkKey = [string, string, number]
-export type StoredHead = FeedHead & { readonly channel: ChannelId }
+/**
+ * A feed's head record: its newest entry, how many entries it holds, and its loose tail (the small
+ * chunks written since the last merge, from `from` to the head) when it has one.
+ */
+export type StoredHead = FeedHead & {
+  readonly channel: ChannelId
+  readonly count: number
+  readonly loose?: { readonly from: number, readonly chunks: number }
+}
 
 export interface Schema extends DBSchema {
   /** Runs of consecutive feed entries by (channel, author, firstSeq): see FeedChunk for why. */
   feedChunks: { key: FeedChunkKey, value: FeedChunk, indexes: { minLamport: [string, number], maxLamport: [string, number], hash: string } }
-  /** Each author's highest entry per channel, written in the same transaction as the entries. */
+  /** Each author's highest entry per channel with its count, written in the same transaction as the entries. */
   feedHeads: { key: [string, string], value: StoredHead }
-  /** Entries stored per channel, kept in the same transaction as the entries. */
-  feedCounts: { key: string, value: number }
   forkProofs: { key: [string, string, string, number], value: ForkProof }
   authority: { key: [string, string], value: StoredAuthorityEntry, indexes: { hash: string } }
   meta: { key: string, value: unknown }
@@ -21,7 +27,7 @@ export interface Schema extends DBSchema {
 export type Names = StoreNames<Schema>
 export type Tx<S extends Names[], M extends IDBTransactionMode> = IDBPTransaction<Schema, S, M>
 
-/** 1: one record per feed entry. 2: feed entries in chunks, migrated from 1 on open. */
+/** 1: one record per feed entry. 2: feed entries in chunks, counted in their feed's head; migrated from 1 on open. */
 export const SCHEMA_VERSION = 2
 
 /** Creates what a version lacks; from version 1, moves the feed entries into chunks in the same upgrade. */
@@ -37,21 +43,21 @@ export function upgradeSchema (db: IDBPDatabase<Schema>, oldVersion: number, tx:
     chunks.createIndex('minLamport', ['channel', 'minLamport'])
     chunks.createIndex('maxLamport', ['channel', 'maxLamport'])
     chunks.createIndex('hash', 'hashes', { unique: true, multiEntry: true })
-    db.createObjectStore('feedCounts')
     if (oldVersion === 1) migrateEntryRecords(tx, limits)
   }
 }
 
 /**
  * Version 1 kept one record per entry in a 'feed' store keyed (channel, author, seq). Reads them in
- * key order, a thousand at a time, writes them as chunks and counts, then drops the old store.
+ * key order, a thousand at a time, writes them as chunks and each feed's head with its count, then
+ * drops the old store.
  * Any failure aborts the upgrade, which leaves version 1 untouched for the next attempt.
  */
 function migrateEntryRecords (tx: IDBPTransaction<Schema, Names[], 'versionchange'>, limits: ChunkLimits): void {
   const raw = unwrap(tx)
   const old = raw.objectStore('feed')
   const chunkStore = raw.objectStore('feedChunks')
-  const counts = new Map<string, number>()
+  const heads = new Map<string, StoredHead>()
   const request = <T>(r: IDBRequest<T>): Promise<T> => new Promise((resolve, reject) => { r.onsuccess = () => { resolve(r.result) }; r.onerror = () => { reject(r.error ?? new Error('request failed')) } })
   const move = async (): Promise<void> => {
     let from: IDBValidKey | undefined
@@ -67,14 +73,16 @@ function migrateEntryRecords (tx: IDBPTransaction<Schema, Names[], 'versionchang
         const last = feed[feed.length - 1]
         if (last !== undefined && (last.channel !== e.channel || last.author !== e.author)) flush()
         feed.push(e)
-        counts.set(e.channel, (counts.get(e.channel) ?? 0) + 1)
+        const key = JSON.stringify([e.channel, e.author])
+        // In key order, each feed's entries come by rising seq: the last one read is its head.
+        heads.set(key, { author: e.author, seq: e.seq, hash: e.hash, lamport: e.lamport, channel: e.channel, count: (heads.get(key)?.count ?? 0) + 1 })
       }
       const last = batch[batch.length - 1]!
       from = [last.channel, last.author, last.seq]
     }
     flush()
-    const countStore = raw.objectStore('feedCounts')
-    for (const [channel, n] of counts) countStore.put(n, channel)
+    const headStore = raw.objectStore('feedHeads')
+    for (const head of heads.values()) headStore.put(head)
     raw.db.deleteObjectStore('feed')
   }
   move().catch(() => { try { raw.abort() } catch { /* already finished */ } })

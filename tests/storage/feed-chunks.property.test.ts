@@ -14,7 +14,7 @@ const feedsArb = fc.array(fc.array(fc.integer({ min: 0, max: 9 }), { maxLength: 
     hash: asEntryHash(`h-${i}-${s + 1}`), room: asRoomId('r'), channel, author: authors[i]!, seq: s + 1, lamport, bytes: new Uint8Array([s]), payload: null, receivedAt: 0
   }))))
 const keyArb = fc.record({ lamport: fc.integer({ min: -1, max: 10 }), author: fc.constantFrom(...authors), seq: fc.integer({ min: 0, max: 15 }) })
-const limitsArb = fc.record({ entries: fc.integer({ min: 1, max: 5 }), span: fc.integer({ min: 0, max: 4 }), growBelow: fc.integer({ min: 0, max: 5 }) })
+const limitsArb = fc.record({ entries: fc.integer({ min: 1, max: 5 }), span: fc.integer({ min: 0, max: 4 }), compactAfter: fc.integer({ min: 1, max: 5 }) })
 
 /** What the (channel, minLamport) or (channel, maxLamport) index yields for a query's range, in cursor order. */
 function cursorOver (chunks: readonly FeedChunk[], range: ReturnType<typeof chunkRangeOf>): ChunkCursor {

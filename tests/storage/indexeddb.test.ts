@@ -52,7 +52,7 @@ describe('IndexedDB backend', () => {
     expect(await v1MigrationFailures('migrate', (name) => createIndexedDbStorage({ name }))).toEqual([])
   })
 
-  it('grows a feed\'s small last chunk with entries appended one at a time, instead of a chunk per entry', async () => {
+  it('merges the small chunks of entries appended one at a time, every 16, instead of keeping a chunk per entry', async () => {
     const channel = asChannelId('chan')
     const author = asAuthorId('a'.repeat(64))
     const s = createIndexedDbStorage({ name: 'grow' })
@@ -64,7 +64,7 @@ describe('IndexedDB backend', () => {
     expect(await s.feeds.getRange(channel, author, 1, 100)).toEqual(entries)
     expect((await s.feeds.page(channel, { before: 'end', limit: 40 })).map((e) => e.seq)).toEqual(entries.slice(60).map((e) => e.seq))
     await s.stop()
-    // The records themselves: chunks of 16 (grown one entry at a time), and the rest growing.
+    // The records themselves: every 16 single appends merged into one chunk, the last four not yet.
     const db = await new Promise<IDBDatabase>((resolve, reject) => { const r = indexedDB.open('grow'); r.onsuccess = () => { resolve(r.result) }; r.onerror = reject })
     const sizes = await new Promise<number[]>((resolve, reject) => {
       const r = db.transaction('feedChunks').objectStore('feedChunks').getAll()
@@ -72,6 +72,6 @@ describe('IndexedDB backend', () => {
       r.onerror = reject
     })
     db.close()
-    expect(sizes).toEqual([16, 16, 16, 16, 16, 16, 4])
+    expect(sizes).toEqual([16, 16, 16, 16, 16, 16, 1, 1, 1, 1])
   })
 })

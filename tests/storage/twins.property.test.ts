@@ -35,7 +35,7 @@ async function observe (s: Storage, queries: ReadonlyArray<{ after?: OrderKey, b
 let n = 0
 
 // Default chunk limits, and tiny ones that cut every few entries and lamports, so pages cross many chunks.
-const limitCases = [['default chunk limits', undefined], ['chunks of at most 3 entries within 3 lamports, last chunks growing below 2', { entries: 3, span: 3, growBelow: 2 }]] as const
+const limitCases = [['default chunk limits', undefined], ['chunks of at most 3 entries within 3 lamports, tails merged after 2 small writes', { entries: 3, span: 3, compactAfter: 2 }]] as const
 
 describe.each(limitCases)('the memory twin and the IndexedDB backend agree (%s)', (_name, chunkLimits) => {
   it('on counts, heads, every page and every read by position after any sequence of batches (some refused)', async () => {
