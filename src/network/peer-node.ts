@@ -16,6 +16,7 @@ import { DHT_PROTOCOL } from './protocol.ts'
 import { NetworkError, NotStartedError } from './errors.ts'
 import { signUserRecord, userRecordKey, validateUserRecord, dhtUserRecordSelector, type RoutingHint, type UserRecord } from './user-record.ts'
 import { NetworkState, type NetworkStatus, type ConnectionInfo, sameStatus } from './status.ts'
+import { connectionForStream } from './stream-connection.ts'
 
 export { NetworkProfile }
 
@@ -581,7 +582,11 @@ class LibP2pPeerNode implements PeerNode {
 
   async newStream (peer: string, protocol: string, options: SignalOptions = {}): Promise<Stream> {
     this.assertStarted()
-    return this.libp2p.dialProtocol(peerIdFromString(peer), protocol, { signal: this.dialSignal(options.signal), negotiateFully: false })
+    const id = peerIdFromString(peer)
+    const signal = this.dialSignal(options.signal)
+    const connection = connectionForStream(this.libp2p.getConnections(id))
+    if (connection !== undefined) return await connection.newStream(protocol, { signal, negotiateFully: false })
+    return await this.libp2p.dialProtocol(id, protocol, { signal, negotiateFully: false })
   }
 }
 
