@@ -106,6 +106,7 @@ export function createRoomModel (components: RoomModelComponents, init: RoomMode
   /** The core's ingest, with its refusals reported to moderators. */
   const feed: FeedIngest = {
     on: (type, listener) => ingest.on(type, listener),
+    noteStored: (entries) => { ingest.noteStored(entries) },
     get pendingCount () { return ingest.pendingCount },
     async ingest (envelopes) {
       const result = await ingest.ingest(envelopes)
@@ -210,6 +211,7 @@ export function createRoomModel (components: RoomModelComponents, init: RoomMode
         const may = log.mayAppend(me.id, channel, appended.stored.seq)
         if (!may.ok) throw new NotAllowedError(may.detail)
         await storage.feeds.putEntries([appended.stored])
+        ingest.noteStored([appended.stored])
         feedAccepted([appended.stored])
         return appended
       })

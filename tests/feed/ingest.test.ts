@@ -232,4 +232,41 @@ describe('feed ingest', () => {
     const result = await ingest.ingest(entries.map((e) => e.envelope))
     expect(result.accepted).toHaveLength(2)
   })
+
+  it('chain-checks an entry that continues a committed one (a gossiped message) without reading storage', async () => {
+    const { feeds, ingest } = await setup()
+    const entries = await chain(author(0), 4)
+    const reads = vi.spyOn(feeds, 'getRange')
+    await ingest.ingest([entries[0]!.envelope, entries[1]!.envelope])
+    expect(reads).toHaveBeenCalledTimes(1)
+    expect((await ingest.validateForGossip(entries[2]!.envelope)).action).toBe('accept')
+    expect((await ingest.validateForGossip(entries[3]!.envelope)).action).toBe('accept')
+    expect(reads).toHaveBeenCalledTimes(1)
+    // Anything else (a duplicate, an entry behind the newest) is checked against storage, as before.
+    expect(await ingest.validateForGossip(entries[3]!.envelope)).toMatchObject({ action: 'ignore', reason: RejectReason.Duplicate })
+    expect(reads).toHaveBeenCalledTimes(2)
+    expect(await feeds.count(channel)).toBe(4)
+  })
+
+  it('remembers a feed\'s newest entry only once its write committed, so a failed write never lets a successor in', async () => {
+    const { feeds, ingest } = await setup()
+    const [e1, e2, e3] = await chain(author(0), 3)
+    await ingest.ingest([e1!.envelope])
+    vi.spyOn(feeds, 'putEntries').mockRejectedValueOnce(new Error('disk full'))
+    await expect(ingest.ingest([e2!.envelope])).rejects.toThrow('disk full')
+    // e3 continues e2, which is not stored: it must wait, not be stored after a gap.
+    const third = await ingest.ingest([e3!.envelope])
+    expect(third.accepted).toEqual([])
+    expect(third.pending).toEqual([e3!.stored.hash])
+    expect((await ingest.ingest([e2!.envelope])).accepted.map((e) => e.seq)).toEqual([2, 3])
+  })
+
+  it('is told of entries stored without it (our own sends), so one coming back is a duplicate, not new', async () => {
+    const { feeds, ingest } = await setup()
+    const [e1, e2] = await chain(author(0), 2)
+    await ingest.ingest([e1!.envelope])
+    await feeds.putEntries([e2!.stored])
+    ingest.noteStored([e2!.stored])
+    expect(await ingest.validateForGossip(e2!.envelope)).toMatchObject({ action: 'ignore', reason: RejectReason.Duplicate })
+  })
 })

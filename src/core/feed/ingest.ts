@@ -72,6 +72,11 @@ export interface FeedIngest {
    * commits was tried and measured slower in bench/rooms.bench.ts (gossip_p50_ms: send to validated and stored).
    */
   validateForGossip (envelope: unknown): Promise<GossipVerdict>
+  /**
+   * Entries of ours stored without this ingest (a send is stored by its author directly): each
+   * feed's newest is remembered, so a later entry that continues it needs no storage read.
+   */
+  noteStored (entries: readonly StoredFeedEntry[]): void
   on<K extends keyof FeedIngestEvents> (type: K, listener: (detail: FeedIngestEvents[K]) => void): () => void
   readonly pendingCount: number
 }
@@ -80,6 +85,9 @@ const SENDER_FAULTS = new Set<RejectReason>([RejectReason.Malformed, RejectReaso
 const ACL_REASONS = new Set<RejectReason>([RejectReason.Banned, RejectReason.Unauthorized])
 
 interface Known { readonly hash: EntryHash, readonly lamport: number, readonly bytes: Uint8Array }
+interface Tip extends Known { readonly seq: number }
+/** Feeds whose newest committed entry is remembered; past this, the memory starts over. */
+const TIPS_LIMIT = 10_000
 interface Candidate { readonly parsed: ParsedEntry, readonly fromPending: boolean }
 
 /**
@@ -98,6 +106,21 @@ export function createFeedIngest (components: FeedIngestComponents, init: FeedIn
   const writer = createFeedWriteBatcher({ feeds: storage.feeds }, init.writeDelayMs != null ? { delayMs: init.writeDelayMs } : {})
   /** Per feed (channel/author), when the last call that touches it is done: calls on one feed chain-check in call order, other feeds go on in parallel. */
   const feedTails = new Map<string, Promise<void>>()
+  /**
+   * The newest committed entry of each feed this ingest stored or was told of. Stored feeds have no
+   * gaps (an entry is accepted only after its predecessor), so a newly committed entry is its
+   * feed's newest, and an entry that continues the tip (a message gossiped one at a time) can be
+   * chain-checked with no storage read: nothing is stored after the tip.
+   */
+  const tips = new Map<string, Tip>()
+  const raiseTips = (entries: readonly StoredFeedEntry[]): void => {
+    for (const e of entries) {
+      const key = `${e.channel}/${e.author}`
+      if ((tips.get(key)?.seq ?? 0) >= e.seq) continue
+      if (tips.size >= TIPS_LIMIT) tips.clear()
+      tips.set(key, { seq: e.seq, hash: e.hash, lamport: e.lamport, bytes: e.bytes })
+    }
+  }
 
   /** Takes the next turn on each feed, at call time, so verifying can overlap while the order stays the order of the calls. */
   function reserve (feeds: ReadonlySet<string>): { ready: Promise<unknown>, release: () => void } {
@@ -150,7 +173,8 @@ export function createFeedIngest (components: FeedIngestComponents, init: FeedIn
       restore()
       throw err
     }
-    const written = writer.write(result.accepted).catch((err: unknown) => { restore(); throw err })
+    // Tips move only once the write committed: a failed batch leaves no tip ahead of storage.
+    const written = writer.write(result.accepted).then(() => { raiseTips(result.accepted) }, (err: unknown) => { restore(); throw err })
     const proofs = Promise.all(result.forks.map((proof) => storage.feeds.putForkProof(proof)))
     return { written: Promise.all([written, proofs]).then(() => undefined) }
   }
@@ -160,7 +184,9 @@ export function createFeedIngest (components: FeedIngestComponents, init: FeedIn
     const first = group[0]!.parsed.entry.seq
     const last = group[group.length - 1]!.parsed.entry.seq
     const known = new Map<number, Known>()
-    for (const s of await storage.feeds.getRange(channel, author, Math.max(1, first - 1), last)) known.set(s.seq, s)
+    const tip = tips.get(`${channel}/${author}`)
+    if (tip !== undefined && first === tip.seq + 1) known.set(tip.seq, tip)
+    else for (const s of await storage.feeds.getRange(channel, author, Math.max(1, first - 1), last)) known.set(s.seq, s)
     // Accepted but not yet committed: they count as stored (read after the range, so none slips between).
     for (const [seq, s] of writer.unflushed(channel, author) ?? []) if (seq >= first - 1 && seq <= last) known.set(seq, s)
     for (const { parsed, fromPending } of group) {
@@ -259,6 +285,7 @@ export function createFeedIngest (components: FeedIngestComponents, init: FeedIn
   return {
     ingest,
     validateForGossip,
+    noteStored: raiseTips,
     on (type, listener) {
       listeners[type].add(listener)
       return () => { listeners[type].delete(listener) }
