@@ -1,6 +1,6 @@
 import { test, expect, type Page } from '@playwright/test'
 import { openPeer } from './support/network-page.ts'
-import { startRelay, type RelayProcess } from './support/relay.ts'
+import { relaysStoppedAfterEach, type RelayProcess } from './support/relay.ts'
 import { rawCidOf } from '../src/core/codec/hash.ts'
 
 const TOPIC = 'peer-rooms/test/room'
@@ -32,14 +32,10 @@ async function expectDelivered (from: Page, to: Page, text: string): Promise<voi
 }
 
 test.describe('browser peers over the real relay', () => {
-  const relays: RelayProcess[] = []
-  test.afterEach(async () => {
-    for (const r of relays.splice(0)) await r.stop()
-  })
+  const startRelay = relaysStoppedAfterEach()
 
   test('find each other via DHT providers, connect over direct WebRTC, gossip, and keep gossiping after the relay is killed', async ({ browser }) => {
     const relay = await startRelay()
-    relays.push(relay)
     const alice = await openPeer(browser, [relay.multiaddr])
     const bob = await openPeer(browser, [relay.multiaddr])
     for (const page of [alice, bob]) {
@@ -83,7 +79,6 @@ test.describe('browser peers over the real relay', () => {
   test('with two relays, one killed, a newcomer still joins via the other', async ({ browser }) => {
     const r1 = await startRelay()
     const r2 = await startRelay()
-    relays.push(r1, r2)
     const bootstrap = [r1.multiaddr, r2.multiaddr]
     const alice = await openPeer(browser, bootstrap)
     await expect.poll(() => alice.evaluate(() => window.net.status().relays.map((r) => r.connected))).toEqual([true, true])
@@ -109,7 +104,6 @@ test.describe('browser peers over the real relay', () => {
 
   test('user routing-hint records: put by one browser, got by another, newest wins, and they lead to the peer', async ({ browser }) => {
     const relay = await startRelay()
-    relays.push(relay)
     const alice = await openPeer(browser, [relay.multiaddr])
     const bob = await openPeer(browser, [relay.multiaddr])
     await reachableVia(alice, [relay])
@@ -135,7 +129,6 @@ test.describe('browser peers over the real relay', () => {
 
   test('after the relay is gone, a mutual peer relays the WebRTC signalling between two peers', async ({ browser }) => {
     const relay = await startRelay()
-    relays.push(relay)
     const alice = await openPeer(browser, [relay.multiaddr])
     const bob = await openPeer(browser, [relay.multiaddr])
     const carol = await openPeer(browser, [relay.multiaddr])
@@ -155,7 +148,6 @@ test.describe('browser peers over the real relay', () => {
 
   test('a restarted relay: the peer reconnects with backoff, re-provides, and a newcomer finds and reaches it', async ({ browser }) => {
     const first = await startRelay()
-    relays.push(first)
     const alice = await openPeer(browser, [first.multiaddr])
     await reachableVia(alice, [first])
     const room = rawCidOf(new TextEncoder().encode('restart')).toString()
@@ -165,7 +157,6 @@ test.describe('browser peers over the real relay', () => {
     await expect.poll(() => alice.evaluate(() => window.net.status().state)).toBe('bootstrap-unreachable')
     // same key, same port: the same multiaddr, but an empty DHT
     const second = await startRelay({ dataDir: first.dataDir, port: first.port })
-    relays.push(second)
     expect(second.multiaddr).toBe(first.multiaddr)
     await expect.poll(() => alice.evaluate(() => window.net.status()), { timeout: 30_000 }).toMatchObject({ state: 'connected', relays: [{ connected: true }] })
     await reachableVia(alice, [second])
@@ -178,7 +169,6 @@ test.describe('browser peers over the real relay', () => {
 
   test('a tab that has spent its RTCPeerConnection budget stops opening WebRTC connections and falls back to the relay', async ({ browser }) => {
     const relay = await startRelay()
-    relays.push(relay)
     const alice = await openPeer(browser, [relay.multiaddr])
     const carol = await openPeer(browser, [relay.multiaddr])
     const bob = await openPeer(browser, [relay.multiaddr], { rtcConnectionBudget: 1 })
@@ -193,7 +183,6 @@ test.describe('browser peers over the real relay', () => {
 
   test('a restarted tab reaches the network through the peers it cached, with no bootstrap address', async ({ browser }) => {
     const relay = await startRelay()
-    relays.push(relay)
     const alice = await openPeer(browser, [relay.multiaddr])
     await reachableVia(alice, [relay])
     await alice.evaluate(async () => window.net.restart([]))
@@ -203,7 +192,6 @@ test.describe('browser peers over the real relay', () => {
 
   test('says offline when the browser is offline, and connected to the relay again when it comes back', async ({ browser }) => {
     const relay = await startRelay()
-    relays.push(relay)
     const alice = await openPeer(browser, [relay.multiaddr])
     await expect.poll(() => alice.evaluate(() => window.net.status().state)).toBe('connected')
     await alice.context().setOffline(true)

@@ -1,6 +1,6 @@
 import { test, expect, type Page } from '@playwright/test'
-import { idOf, join, openUser, texts, total } from './support/client-page.ts'
-import { startRelay, type RelayProcess } from './support/relay.ts'
+import { idOf, join, openUser, texts, total, createOpenRoom } from './support/client-page.ts'
+import { relaysStoppedAfterEach } from './support/relay.ts'
 
 const names = async (page: Page, room: string): Promise<string[]> =>
   (await page.evaluate((r) => window.peer.room(r).members.map((m) => m.name), room)).sort()
@@ -12,18 +12,13 @@ async function sendAndSee (from: Page, room: string, text: string, to: Page[]): 
 }
 
 test.describe('rooms over the real relay', () => {
-  const relays: RelayProcess[] = []
-  test.afterEach(async () => {
-    for (const r of relays.splice(0)) await r.stop()
-  })
+  const startRelay = relaysStoppedAfterEach()
 
   test('join by link, chat both ways, late joiner syncs from several peers, ban rejects later entries, chat survives the relay', async ({ browser }) => {
     test.setTimeout(300_000)
     const relay = await startRelay()
-    relays.push(relay)
     const a = await openUser(browser, relay, 'alice')
-    const room = await a.evaluate(async () => window.peer.createRoom('test room', 'open'))
-    const link = await a.evaluate((r) => window.peer.shareLink(r), room)
+    const { room, link } = await createOpenRoom(a, 'test room')
     await a.evaluate(async (r) => window.peer.send(r, 'hello from alice'), room)
     const b = await openUser(browser, relay, 'bob')
     const c = await openUser(browser, relay, 'carol')
@@ -87,7 +82,6 @@ test.describe('rooms over the real relay', () => {
 
     await test.step('the relay stops: A, B and D keep chatting over direct WebRTC', async () => {
       await relay.kill()
-      relays.splice(0)
       await sendAndSee(a, room, 'no relay: alice', [b, d!])
       await sendAndSee(b, room, 'no relay: bob', [a, d!])
       await sendAndSee(d!, room, 'no relay: dave', [a, b])
@@ -96,11 +90,9 @@ test.describe('rooms over the real relay', () => {
 
   test('a peer sending garbage on the sync stream is dropped from sync, counted and disconnected; the room keeps working', async ({ browser }) => {
     const relay = await startRelay()
-    relays.push(relay)
     const a = await openUser(browser, relay, 'alice')
-    const room = await a.evaluate(async () => window.peer.createRoom('garbage room', 'open'))
+    const { room, link } = await createOpenRoom(a, 'garbage room')
     await expect.poll(() => a.evaluate(() => window.peer.connectivity().state)).toBe('no-peers')
-    const link = await a.evaluate((r) => window.peer.shareLink(r), room)
     const b = await openUser(browser, relay, 'bob')
     await join(b, link, room, 'garbage room')
     await sendAndSee(b, room, 'hello', [a])
@@ -116,10 +108,8 @@ test.describe('rooms over the real relay', () => {
 
   test('a newcomer sees the members\' names as soon as it has synced, even of a member who is offline and cannot announce again', async ({ browser }) => {
     const relay = await startRelay()
-    relays.push(relay)
     const a = await openUser(browser, relay, 'alice')
-    const room = await a.evaluate(async () => window.peer.createRoom('names room', 'open'))
-    const link = await a.evaluate((r) => window.peer.shareLink(r), room)
+    const { room, link } = await createOpenRoom(a, 'names room')
     const c = await openUser(browser, relay, 'carol')
     await join(c, link, room, 'names room')
     await sendAndSee(c, room, 'carol was here', [a])
@@ -135,10 +125,8 @@ test.describe('rooms over the real relay', () => {
 
   test('a link opened while the room\'s only member is away: joining keeps looking and completes once the member is back', async ({ browser }) => {
     const relay = await startRelay()
-    relays.push(relay)
     const a = await openUser(browser, relay, 'alice')
-    const room = await a.evaluate(async () => window.peer.createRoom('away room', 'open'))
-    const link = await a.evaluate((r) => window.peer.shareLink(r), room)
+    const { room, link } = await createOpenRoom(a, 'away room')
     await a.evaluate(async (r) => window.peer.send(r, 'said before going away'), room)
     await a.evaluate(async () => window.peer.stop())
 
@@ -158,10 +146,8 @@ test.describe('rooms over the real relay', () => {
 
   test('a page reloads: identity, rooms and history come back from IndexedDB and it reconnects', async ({ browser }) => {
     const relay = await startRelay()
-    relays.push(relay)
     const a = await openUser(browser, relay, 'alice')
-    const room = await a.evaluate(async () => window.peer.createRoom('reload room', 'open'))
-    const link = await a.evaluate((r) => window.peer.shareLink(r), room)
+    const { room, link } = await createOpenRoom(a, 'reload room')
     const b = await openUser(browser, relay, 'bob')
     await join(b, link, room, 'reload room')
     await sendAndSee(a, room, 'before reload', [b])

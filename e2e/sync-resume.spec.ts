@@ -1,6 +1,6 @@
 import { test, expect, type Page } from '@playwright/test'
-import { openClient, openUser, texts, total } from './support/client-page.ts'
-import { startRelay, type RelayProcess } from './support/relay.ts'
+import { openClient, openUser, texts, total, createOpenRoom } from './support/client-page.ts'
+import { relaysStoppedAfterEach } from './support/relay.ts'
 
 /** The history only the owner holds: six range requests of 1,000, of which the joiner sends three at first. */
 const HISTORY = 6_000
@@ -11,18 +11,13 @@ const progressOf = (page: Page, room: string): Promise<{ active: boolean, receiv
   page.evaluate((r) => window.peer.sync(r), room)
 
 test.describe('history sync resumes after a drop', () => {
-  const relays: RelayProcess[] = []
-  test.afterEach(async () => {
-    for (const r of relays.splice(0)) await r.stop()
-  })
+  const startRelay = relaysStoppedAfterEach()
 
   test('a late joiner whose only source closes mid-sync ends with the whole history once the source is back, without fetching again what it already held', async ({ browser }) => {
     test.setTimeout(240_000)
     const relay = await startRelay()
-    relays.push(relay)
     const owner = await openUser(browser, relay, 'owner')
-    const room = await owner.evaluate(async () => window.peer.createRoom('resume room', 'open'))
-    const link = await owner.evaluate((r) => window.peer.shareLink(r), room)
+    const { room, link } = await createOpenRoom(owner, 'resume room')
     await owner.evaluate(async ([r, n]) => window.peer.bulkWrite(r, n), [room, HISTORY] as const)
 
     const joiner = await openUser(browser, relay, 'joiner')

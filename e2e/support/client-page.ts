@@ -42,3 +42,9 @@ export async function join (page: Page, link: string, room: string, name: string
   expect(await page.evaluate((r) => window.peer.room(r).members.map((m) => m.id), room)).toContain(me)
   await expect.poll(() => page.evaluate((r) => window.peer.room(r).name, room)).toBe(name)
 }
+
+/** Creates an open room on `page` and returns it with its invite link. */
+export async function createOpenRoom (page: Page, name: string): Promise<{ room: string, link: string }> {
+  const room = await page.evaluate(async (n) => window.peer.createRoom(n, 'open'), name)
+  return { room, link: await page.evaluate((r) => window.peer.shareLink(r), room) }
+}

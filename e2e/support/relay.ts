@@ -1,3 +1,4 @@
+import { test } from '@playwright/test'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -57,5 +58,21 @@ export async function startRelay (options: { readonly dataDir?: string, readonly
     port: Number(/\/tcp\/(\d+)\//.exec(multiaddr)![1]),
     kill: async () => { await signalAndWait(child, 'SIGKILL') },
     stop: async () => signalAndWait(child, 'SIGTERM')
+  }
+}
+
+/**
+ * For the tests of the enclosing describe: a startRelay whose relays are all stopped after each
+ * test, whatever happened in it (killed ones included).
+ */
+export function relaysStoppedAfterEach (): typeof startRelay {
+  const started: RelayProcess[] = []
+  test.afterEach(async () => {
+    for (const r of started.splice(0)) await r.stop()
+  })
+  return async (options) => {
+    const relay = await startRelay(options)
+    started.push(relay)
+    return relay
   }
 }

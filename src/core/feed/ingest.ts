@@ -115,7 +115,7 @@ export function createFeedIngest (components: FeedIngestComponents, init: FeedIn
   const tips = new Map<string, Tip>()
   const raiseTips = (entries: readonly StoredFeedEntry[]): void => {
     for (const e of entries) {
-      const key = `${e.channel}/${e.author}`
+      const key = feedKey(e.channel, e.author)
       if ((tips.get(key)?.seq ?? 0) >= e.seq) continue
       if (tips.size >= TIPS_LIMIT) tips.clear()
       tips.set(key, { seq: e.seq, hash: e.hash, lamport: e.lamport, bytes: e.bytes })
@@ -184,7 +184,7 @@ export function createFeedIngest (components: FeedIngestComponents, init: FeedIn
     const first = group[0]!.parsed.entry.seq
     const last = group[group.length - 1]!.parsed.entry.seq
     const known = new Map<number, Known>()
-    const tip = tips.get(`${channel}/${author}`)
+    const tip = tips.get(feedKey(channel, author))
     if (tip !== undefined && first === tip.seq + 1) known.set(tip.seq, tip)
     else for (const s of await storage.feeds.getRange(channel, author, Math.max(1, first - 1), last)) known.set(s.seq, s)
     // Accepted but not yet committed: they count as stored (read after the range, so none slips between).
@@ -302,7 +302,8 @@ interface MutableResult {
   forks: ForkProof[]
 }
 
-const feedKeyOf = (parsed: ParsedEntry): string => `${parsed.entry.channel}/${parsed.entry.author}`
+const feedKey = (channel: string, author: string): string => `${channel}/${author}`
+const feedKeyOf = (parsed: ParsedEntry): string => feedKey(parsed.entry.channel, parsed.entry.author)
 
 function storedOf (parsed: ParsedEntry, receivedAt: number): StoredFeedEntry {
   const { room, channel, author, seq, lamport } = parsed.entry
