@@ -176,6 +176,8 @@ const peer = {
   peerId: () => started().node()!.peerId,
   /** Whether this tab holds an open connection to a peer. */
   connectedTo: (peer: string) => started().node()!.status().connections.some((c) => c.peerId === peer),
+  /** This tab's connections: peer, direct or relayed, transport (diagnostics). */
+  connections: () => started().node()!.status().connections.map(({ peerId, kind, transport }) => ({ peerId, kind, transport })),
   typing: (room: string, channel = 'general') => { roomOf(room).typing(channelNamed(room, channel)) },
   typers: (room: string, channel = 'general') => roomOf(room).typers(channelNamed(room, channel)),
   rejected: (room: string) => roomOf(room).snapshot().rejected.map((r) => ({ author: r.author, reason: r.reason })),
