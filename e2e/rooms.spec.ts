@@ -20,6 +20,9 @@ test.describe('rooms over the real relay', () => {
     const a = await openUser(browser, relay, 'alice')
     const { room, link } = await createOpenRoom(a, 'test room')
     await a.evaluate(async (r) => window.peer.send(r, 'hello from alice'), room)
+    const reachedOfFirst = async (): Promise<number | undefined> => (await a.evaluate(async (r) => window.peer.messages(r), room)).find((m) => m.text === 'hello from alice')?.reached
+    // Sent with nobody online: not delivered yet.
+    expect(await reachedOfFirst()).toBe(0)
     const b = await openUser(browser, relay, 'bob')
     const c = await openUser(browser, relay, 'carol')
 
@@ -46,6 +49,8 @@ test.describe('rooms over the real relay', () => {
       await expect.poll(() => a.evaluate((r) => window.peer.typers(r), room)).toEqual([await idOf(b)])
       const mine = (await a.evaluate(async (r) => window.peer.messages(r), room)).find((m) => m.text === 'welcome both')
       expect(mine?.reached).toBeGreaterThanOrEqual(1)
+      // The message sent before anyone joined reached B and C by history sync, and its mark followed.
+      await expect.poll(reachedOfFirst).toBeGreaterThanOrEqual(1)
     })
 
     let d: Page | undefined

@@ -188,6 +188,7 @@ export function createPeerClient (init: PeerClientInit = {}): PeerClient & PeerC
         return j == null || session == null ? undefined : { responder: session.sync.responder, channels: () => j.model.log.channels().map((c) => c.id) }
       },
       onHello: (room, peer, hello) => { rooms.get(room)?.session?.sync.noteHello(peer, hello) },
+      onServed: (room, peer, channel, author, seq) => { rooms.get(room)?.session?.sync.noteServed(peer, channel, author, seq) },
       onGarbage: badPeer
     })
     const profileServer = createRoomProfilesServer({ node }, {

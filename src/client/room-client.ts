@@ -9,6 +9,7 @@ import type { Storage, StoredFeedEntry } from '../core/storage.ts'
 import { type AuthorId, type ChannelId, type EntryHash, asChannelId } from '../core/types.ts'
 import type { Capability, PeerSnapshot, RejectedSnapshot, RoomClient, RoomSnapshot, RoomSummary, SyncProgressSnapshot } from './api.ts'
 import { type ChannelView, createChannelView } from './channel-view.ts'
+import { createDeliveryTracker } from './delivery.ts'
 import type { ClientEventHub } from './events.ts'
 import { type ReadState, createReadState } from './read-state.ts'
 import type { RoomModel } from './room-model.ts'
@@ -46,6 +47,8 @@ export interface RoomHandle extends RoomClient {
   /** Peers or sync progress changed: snapshots must be rebuilt. */
   changed (): void
   authorOfPeer (peer: string): AuthorId | undefined
+  /** `peer` holds `author`'s feed in `channel` up to `seq` (its sync Hello, or what we served it). */
+  peerHolds (peer: string, channel: ChannelId, author: AuthorId, seq: number): void
 }
 
 const NAMES = Object.keys(CapabilityName) as Array<keyof typeof CapabilityName>
@@ -68,14 +71,14 @@ function includesBytes (haystack: Uint8Array, needle: Uint8Array): boolean {
  * A room as the UI sees it, composed over the room model (ACL + feed ingest), a timeline view per
  * channel and the network when attached. Authoring: build + sign through the core, store locally
  * first (the message shows at once and survives a reload), then publish; recipients become the
- * message's delivery indicator.
+ * message's delivery indicator, which rises as peers are seen holding it by sync (delivery.ts).
  */
 export function createRoomClient (components: RoomClientComponents): RoomHandle {
   const { storage, events, model } = components
   const room = model.room
   const views = new Map<ChannelId, ChannelView>()
   const totals = new Map<ChannelId, number>()
-  const reached = new Map<EntryHash, number>()
+  const delivery = createDeliveryTracker()
   const feedRejected: RejectedSnapshot[] = []
   const forked = new Set<AuthorId>()
   const lastSeen = new Map<AuthorId, number>()
@@ -102,7 +105,7 @@ export function createRoomClient (components: RoomClientComponents): RoomHandle 
   const viewOf = (channel: ChannelId): ChannelView => {
     let v = views.get(channel)
     if (v == null) {
-      v = createChannelView({ feeds: storage.feeds, meta: storage.meta, acl: model.log }, { room, channel, reached: (h) => reached.get(h) })
+      v = createChannelView({ feeds: storage.feeds, meta: storage.meta, acl: model.log }, { room, channel, reached: (h) => delivery.reached(h) })
       views.set(channel, v)
     }
     return v
@@ -171,7 +174,7 @@ export function createRoomClient (components: RoomClientComponents): RoomHandle 
     const hash = appended.stored.hash
     if (network != null) {
       const recipients = await network.publishFeed(appended.envelope).catch(() => 0)
-      reached.set(hash, recipients)
+      delivery.sent(hash, channel, appended.stored.seq, recipients)
       viewOf(channel).invalidate()
       events.emit('timeline', { room, channel })
     }
@@ -269,6 +272,11 @@ export function createRoomClient (components: RoomClientComponents): RoomHandle 
     },
     changed,
     authorOfPeer: (peer) => peerAuthors.get(peer),
+    peerHolds (peer, channel, author, seq) {
+      if (author !== me()?.id || !delivery.peerHolds(peer, channel, seq)) return
+      viewOf(channel).invalidate()
+      events.emit('timeline', { room, channel })
+    },
 
     snapshot () {
       snapshot ??= buildSnapshot()

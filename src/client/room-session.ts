@@ -74,7 +74,8 @@ export function createRoomSession (components: RoomSessionComponents, init: Room
     }
   }, {
     onProgress: () => { handle.changed(); events.emit('sync', { room }) },
-    onBadPeer: init.onBadPeer
+    onBadPeer: init.onBadPeer,
+    onPeerHolds: (peer, channel, author, seq) => { handle.peerHolds(peer, channel, author, seq) }
   })
 
   /**

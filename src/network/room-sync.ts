@@ -6,7 +6,7 @@ import { channelClock, type ChannelClock } from '../core/sync/clock.ts'
 import { type Hello, SYNC_MESSAGE_MAX_BYTES, type SyncMessage, type SyncRequest, decodeSyncMessage, encodeSyncMessage } from '../core/sync/messages.ts'
 import { type Assignment, createSyncPlanner } from '../core/sync/planner.ts'
 import { type SyncResponder, createSyncResponder } from '../core/sync/responder.ts'
-import type { ChannelId, EntryHash, RoomId } from '../core/types.ts'
+import type { AuthorId, ChannelId, EntryHash, RoomId } from '../core/types.ts'
 import { writeMessage } from './length-prefixed.ts'
 import type { PeerNode } from './peer-node.ts'
 import { ROOM_SYNC_PROTOCOL } from './room-topics.ts'
@@ -63,6 +63,11 @@ export interface RoomSyncServerInit {
   readonly responder: (room: RoomId) => { responder: SyncResponder, channels: () => ChannelId[] } | undefined
   /** A peer told us what it holds in a room: we may want to sync back. */
   readonly onHello: (room: RoomId, peer: string, hello: Hello) => void
+  /**
+   * We sent `peer` `author`'s feed in `channel` up to `seq`. Entries are served in seq order from the
+   * request's first, so for a feed without gaps (ours has none) the last one sent is first + count - 1.
+   */
+  readonly onServed?: (room: RoomId, peer: string, channel: ChannelId, author: AuthorId, seq: number) => void
   /** A peer sent bytes that are not a sync message. */
   readonly onGarbage: (peer: string, detail: string) => void
 }
@@ -99,7 +104,12 @@ export function createRoomSyncServer (components: RoomSyncServerComponents, init
         stream.abort(new Error('sync protocol violation'))
         return
       }
-      for await (const answer of room.responder.respond(msg)) await send(stream, answer)
+      let served = 0
+      for await (const answer of room.responder.respond(msg)) {
+        await send(stream, answer)
+        if (answer.t === 'entries') served += answer.entries.length
+        else if (answer.t === 'done' && msg.t === 'range' && served > 0) init.onServed?.(first.room, peer, msg.channel, msg.author, msg.fromSeq + served - 1)
+      }
     }
     await stream.close()
   }
@@ -133,6 +143,8 @@ export interface RoomSyncInit {
   readonly batchSize?: number
   /** Requests outstanding on one peer's stream; default 3, so the peer answers the next while we validate the last. */
   readonly inFlightPerPeer?: number
+  /** `peer` holds `author`'s feed in `channel` up to `seq`: its Hello says so, or we served it that far. */
+  readonly onPeerHolds?: (peer: string, channel: ChannelId, author: AuthorId, seq: number) => void
 }
 
 /**
@@ -160,6 +172,8 @@ export interface RoomSync {
   resync (peer: string): void
   /** The peer's Hello arrived on its own stream (it synced from us): fetch back what it has. */
   noteHello (peer: string, hello: Hello): void
+  /** We answered `peer`'s request for `author`'s feed in `channel` up to `seq`. */
+  noteServed (peer: string, channel: ChannelId, author: AuthorId, seq: number): void
   responder: SyncResponder
   progress (): SyncProgress
   /** Entries stored from each peer by sync this session: shows the swarm at work. */
@@ -192,6 +206,10 @@ export function createRoomSync (components: RoomSyncComponents, init: RoomSyncIn
   let stopped = false
 
   const report = (): void => { init.onProgress({ active: driving != null, received, expected }) }
+  const holds = (peer: string, hello: Hello): void => {
+    if (init.onPeerHolds == null) return
+    for (const [channel, clock] of hello.clocks) for (const [author, seq] of clock) init.onPeerHolds(peer, channel, author, seq)
+  }
 
   /** Never plans with the peer again; resets its session. */
   const distrust = (peer: string): void => {
@@ -339,6 +357,7 @@ export function createRoomSync (components: RoomSyncComponents, init: RoomSyncIn
     const session: Session = { stream, reader, sending: Promise.resolve(), reading: Promise.resolve(), nextId: 1 }
     sessions.set(peer, session)
     planner.addPeer(peer, hello)
+    holds(peer, hello)
     wake?.()
     return session
   }
@@ -369,6 +388,7 @@ export function createRoomSync (components: RoomSyncComponents, init: RoomSyncIn
       return ready
     },
     noteHello (peer, hello) {
+      holds(peer, hello)
       void (async () => {
         const local = await localState()
         const lacking = hello.authorityHeads.some((h) => !local.hasAuthority(h)) ||
@@ -376,6 +396,7 @@ export function createRoomSync (components: RoomSyncComponents, init: RoomSyncIn
         if (lacking) await this.syncWith(peer)
       })().catch(() => undefined)
     },
+    noteServed (peer, channel, author, seq) { init.onPeerHolds?.(peer, channel, author, seq) },
     progress: () => ({ active: driving != null, received, expected }),
     sources: () => fromPeer,
     resync (peer) {
