@@ -339,6 +339,40 @@ test.describe('the app over the real relay', () => {
     await expect(message(lost, 'still works offline')).toContainText('not yet delivered')
   })
 
+  test('one tab at a time runs the client; "Use here" moves it, with the rooms and history', async ({ browser }) => {
+    const { context, page: first } = await openApp(browser, relay)
+    await onboard(first, 'Tabitha')
+    await createRoom(first, 'Tab room')
+    await send(first, 'written in the first tab')
+    const elsewhere = (page: Page): Locator => page.getByRole('status').filter({ hasText: 'Peer Rooms is open in another tab' })
+
+    // A second tab of the same profile does not start a second peer for the same identity.
+    const second = await context.newPage()
+    await second.goto(APP)
+    await expect(elsewhere(second)).toBeVisible()
+    await expect(second.getByRole('heading', { name: 'Tab room' })).toHaveCount(0)
+
+    // "Use here": the first tab stops and says where the app went; the second opens the same profile.
+    await second.getByRole('button', { name: 'Use here' }).click()
+    await expect(elsewhere(first)).toBeVisible()
+    await second.getByRole('button', { name: /Tab room/ }).first().click()
+    await expect(message(second, 'written in the first tab')).toBeVisible()
+    await send(second, 'written in the second tab')
+
+    // And back again: the first tab sees what the second wrote.
+    await first.getByRole('button', { name: 'Use here' }).click()
+    await expect(elsewhere(second)).toBeVisible()
+    await first.getByRole('button', { name: /Tab room/ }).first().click()
+    await expect(message(first, 'written in the second tab')).toBeVisible()
+
+    // A reload keeps the profile in its tab: the old page lets go as the new one asks.
+    await first.reload()
+    await first.getByRole('button', { name: /Tab room/ }).first().click()
+    await expect(message(first, 'written in the second tab')).toBeVisible()
+    await expect(elsewhere(second)).toBeVisible()
+    await context.close()
+  })
+
   test('an identity exported as a passphrase-encrypted backup is restored in another browser profile', async ({ browser }) => {
     const { page: first } = await openApp(browser, relay)
     // A 1600x1200 photo-like picture is resized in the page to fit the 32 KiB avatar limit.

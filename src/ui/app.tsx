@@ -1,29 +1,56 @@
-import { lazy, Suspense, useEffect, useState } from 'react'
+import { lazy, type ReactNode, Suspense, useEffect, useState } from 'react'
 import type { PeerClient } from '../client/api.ts'
 import { startClient } from './boot.ts'
 import { ClientContext } from './client-context.ts'
 import { useIdentity } from './hooks.ts'
+import { takeActiveTab } from './tab-lock.ts'
 
 const Onboarding = lazy(async () => ({ default: (await import('./components/onboarding.tsx')).Onboarding }))
 const Workspace = lazy(async () => ({ default: (await import('./components/workspace.tsx')).Workspace }))
 
-type Boot = { state: 'loading' } | { state: 'ready', client: PeerClient } | { state: 'failed', error: string }
+type Boot = { state: 'loading' } | { state: 'elsewhere' } | { state: 'ready', client: PeerClient } | { state: 'failed', error: string }
 
-/** Paints at once, then loads the client lazily; identity decides between onboarding and the workspace. */
+/**
+ * Paints at once, then loads the client lazily; identity decides between onboarding and the
+ * workspace. One tab runs the client (tab-lock.ts): another shows where it is and can take over.
+ */
 export function App () {
   const [boot, setBoot] = useState<Boot>({ state: 'loading' })
+  /** 0: take the profile if free; each "Use here" asks the tab holding it to hand over. */
+  const [takeOvers, setTakeOvers] = useState(0)
   useEffect(() => {
-    let cancelled = false
-    startClient().then((client) => {
-      if (cancelled) void client.stop()
-      else setBoot({ state: 'ready', client })
-    }, (err: unknown) => {
-      if (!cancelled) setBoot({ state: 'failed', error: err instanceof Error ? err.message : String(err) })
-    })
-    return () => { cancelled = true }
-  }, [])
+    let starting: Promise<PeerClient> | undefined
+    let handedOver = false
+    setBoot({ state: 'loading' })
+    const run = async (): Promise<void> => {
+      const tab = await takeActiveTab({
+        onHandOver: (held) => {
+          handedOver = true
+          // The client stops (even one still starting) before the other tab may open the database.
+          void (async () => {
+            const client = await starting?.catch(() => undefined)
+            await client?.stop().catch(() => undefined)
+            held.release()
+            setBoot({ state: 'elsewhere' })
+          })()
+        }
+      }, takeOvers > 0)
+      if (tab == null) { setBoot({ state: 'elsewhere' }); return }
+      starting = startClient()
+      const client = await starting
+      if (!handedOver) setBoot({ state: 'ready', client })
+    }
+    run().catch((err: unknown) => { setBoot({ state: 'failed', error: err instanceof Error ? err.message : String(err) }) })
+  }, [takeOvers])
 
-  if (boot.state === 'loading') return <Splash text='Starting your peer…' />
+  if (boot.state === 'loading') return <Splash text={takeOvers > 0 ? 'Taking over from the other tab…' : 'Starting your peer…'} />
+  if (boot.state === 'elsewhere') {
+    return (
+      <Splash text='Peer Rooms is open in another tab. One tab at a time keeps your messages in order.'>
+        <button type='button' className='primary' onClick={() => { setTakeOvers((n) => n + 1) }}>Use here</button>
+      </Splash>
+    )
+  }
   if (boot.state === 'failed') return <Splash text={`Could not start: ${boot.error}`} />
   return (
     <ClientContext.Provider value={boot.client}>
@@ -39,11 +66,12 @@ function Gate () {
   return identity == null ? <Onboarding /> : <Workspace />
 }
 
-function Splash ({ text }: { text: string }) {
+function Splash ({ text, children }: { text: string, children?: ReactNode }) {
   return (
     <main className='splash'>
       <h1 className='brand'>Peer Rooms</h1>
       <p role='status'>{text}</p>
+      {children}
     </main>
   )
 }
