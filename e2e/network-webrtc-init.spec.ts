@@ -1,4 +1,4 @@
-// Regression test, in Chromium, for patches/@libp2p+webrtc+6.0.33.patch: the remote opens and closes
+// Regression test, in Chromium, for patches/@libp2p+webrtc+6.0.33+001+init-channel.patch: the remote opens and closes
 // the `init` data channel before the dialer's RTCPeerConnection reports 'connected'. Unpatched, the
 // dialer waits for an 'open' event that never comes, the WebRTC dial times out, and dialPeer falls
 // back to a relayed circuit.

@@ -168,4 +168,19 @@ test.describe('rooms over the real relay', () => {
     await sendAndSee(a, room, 'after reload', [b])
     await sendAndSee(b, room, 'bob after reload', [a])
   })
+
+  test('a tab that closes is seen gone by its peers at once, not when WebRTC gives up on it', async ({ browser }) => {
+    const relay = await startRelay()
+    const a = await openUser(browser, relay, 'alice')
+    const b = await openUser(browser, relay, 'bob')
+    const { room, link } = await createOpenRoom(a, 'closing room')
+    await join(b, link, room, 'closing room')
+    const alice = await a.evaluate(() => window.peer.peerId())
+    await expect.poll(() => b.evaluate((p) => window.peer.connections().some((c) => c.peerId === p && c.transport === 'webrtc'), alice)).toBe(true)
+    await a.close()
+    // A page torn down with its WebRTC connections open tells its peers nothing: they find out when
+    // ICE consent fails, ~16 s here. The closing tab closes them itself (pagehide), and each peer ends
+    // the connection on the SCTP abort (patches/@libp2p+webrtc+6.0.33+002+sctp-close.patch): ~80 ms.
+    await expect.poll(() => b.evaluate((p) => window.peer.connectedTo(p), alice), { timeout: 8_000 }).toBe(false)
+  })
 })

@@ -205,7 +205,17 @@ export function createPeerClient (init: PeerClientInit = {}): PeerClient & PeerC
     for (const j of rooms.values()) attach(j)
     if (identity != null) void node.putUserRecord(identity).catch(() => undefined)
     timer = setInterval(refresh, init.refreshIntervalMs ?? 20_000)
+    globalThis.addEventListener?.('pagehide', onPageHide)
     void Promise.allSettled([...rooms.values()].map(async (j) => lookUp(j)))
+  }
+
+  /**
+   * A closing tab drops its connections itself, so its peers learn at once (see dropAllNow) and a
+   * sync from it resumes elsewhere, instead of ~16 s later. A page kept in the back-forward cache
+   * (`persisted`) may come back and keeps them.
+   */
+  const onPageHide = (event: Event): void => {
+    if ((event as PageTransitionEvent).persisted !== true) node?.dropAllNow()
   }
 
   const identitySnapshotOf = (id: Identity): IdentitySnapshot => {
@@ -249,6 +259,7 @@ export function createPeerClient (init: PeerClientInit = {}): PeerClient & PeerC
     },
     async stop () {
       clearInterval(timer)
+      globalThis.removeEventListener?.('pagehide', onPageHide)
       for (const j of rooms.values()) { j.session?.stop(); j.handle.stop() }
       rooms.clear()
       await node?.stop()

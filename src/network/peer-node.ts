@@ -113,6 +113,12 @@ export interface PeerNode {
   newStream (peer: string, protocol: string, options?: SignalOptions): Promise<Stream>
   /** Closes every connection to a peer that misbehaved; never throws. */
   hangUp (peer: string): Promise<void>
+  /**
+   * Drops every connection now, synchronously, because the page is going away. A page torn down
+   * with its WebRTC connections open tells its peers nothing (they find out ~16 s later, when ICE
+   * consent fails); each connection closed here aborts its SCTP association, which they see at once.
+   */
+  dropAllNow (): void
 
   /**
    * Signs and stores this user's routing hints in the DHT (re-stored when a DHT server reconnects).
@@ -434,6 +440,17 @@ class LibP2pPeerNode implements PeerNode {
       await this.libp2p.hangUp(peerIdFromString(peer))
     } catch (err) {
       this.noteError('hang up', err)
+    }
+  }
+
+  dropAllNow (): void {
+    if (!this.started) return
+    for (const connection of this.libp2p.getConnections()) {
+      try {
+        connection.abort(new Error('this page is closing'))
+      } catch (err) {
+        this.noteError('drop connection', err)
+      }
     }
   }
 

@@ -1,4 +1,4 @@
-// Regression test for patches/@libp2p+webrtc+6.0.33.patch: the WebRTC dialer must not hang when the
+// Regression test for patches/@libp2p+webrtc+6.0.33+001+init-channel.patch: the WebRTC dialer must not hang when the
 // remote opens and closes the `init` data channel before the peer connection reports 'connected'.
 import { describe, expect, it } from 'vitest'
 import { closeInitChannel } from '../../node_modules/@libp2p/webrtc/dist/src/private-to-private/util.js'
