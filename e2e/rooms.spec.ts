@@ -177,10 +177,14 @@ test.describe('rooms over the real relay', () => {
     await join(b, link, room, 'closing room')
     const alice = await a.evaluate(() => window.peer.peerId())
     await expect.poll(() => b.evaluate((p) => window.peer.connections().some((c) => c.peerId === p && c.transport === 'webrtc'), alice)).toBe(true)
+    const aliceOnline = (): Promise<boolean | undefined> => b.evaluate((r) => window.peer.room(r).members.find((m) => m.name === 'alice')?.online, room)
+    await expect.poll(aliceOnline).toBe(true)
     await a.close()
     // A page torn down with its WebRTC connections open tells its peers nothing: they find out when
     // ICE consent fails, ~16 s here. The closing tab closes them itself (pagehide), and each peer ends
     // the connection on the SCTP abort (patches/@libp2p+webrtc+6.0.33+002+sctp-close.patch): ~80 ms.
     await expect.poll(() => b.evaluate((p) => window.peer.connectedTo(p), alice), { timeout: 8_000 }).toBe(false)
+    // Her only tab is gone, so she is shown offline now, not 90 s after her last presence notice.
+    await expect.poll(aliceOnline).toBe(false)
   })
 })

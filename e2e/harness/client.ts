@@ -54,7 +54,7 @@ const peer = {
   /** Room name, member ids and whether the authority log is complete. */
   room (room: string) {
     const s = roomOf(room).snapshot()
-    return { name: s.name, complete: s.complete, members: s.members.map((m) => ({ id: m.id, role: m.role, banned: m.banned, name: m.name })), channels: s.channels.map((c) => c.name), caps: [...s.myCapabilities] }
+    return { name: s.name, complete: s.complete, members: s.members.map((m) => ({ id: m.id, role: m.role, banned: m.banned, name: m.name, online: m.online })), channels: s.channels.map((c) => c.name), caps: [...s.myCapabilities] }
   },
   send: async (room: string, text: string, channel = 'general') => roomOf(room).send(channelNamed(room, channel), text),
   /** Sends `count` messages "prefix i", awaiting each (they must chain). */

@@ -44,6 +44,8 @@ export interface RoomHandle extends RoomClient {
   summary (): RoomSummary
   /** A signed presence notice arrived (typing when it names a channel). */
   presence (author: AuthorId, peer: string, channel?: ChannelId): void
+  /** Our connection to `peer` closed: an author whose only known peer it was is offline now. */
+  peerLeft (peer: string): void
   /** Peers or sync progress changed: snapshots must be rebuilt. */
   changed (): void
   authorOfPeer (peer: string): AuthorId | undefined
@@ -269,6 +271,15 @@ export function createRoomClient (components: RoomClientComponents): RoomHandle 
       peerAuthors.set(peer, author)
       if (channel != null && author !== me()?.id) typing.note(channel, author)
       if (first) changed()
+    },
+    peerLeft (peer) {
+      const author = peerAuthors.get(peer)
+      if (author == null) return
+      peerAuthors.delete(peer)
+      // Another tab or device of the author still announced is still online.
+      if ([...peerAuthors.values()].includes(author)) return
+      lastSeen.delete(author)
+      changed()
     },
     changed,
     authorOfPeer: (peer) => peerAuthors.get(peer),
