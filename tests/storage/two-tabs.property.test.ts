@@ -34,7 +34,7 @@ async function observe (s: Storage): Promise<unknown> {
 
 let n = 0
 
-describe.each([['default chunk limits', undefined], ['tails merged after 2 small writes', { entries: 3, span: 8, compactAfter: 2 }]] as const)('two tabs writing one database (%s)', (_name, chunkLimits) => {
+describe.each([['default chunk limits', undefined], ['tails merged after 3 small writes', { entries: 3, span: 8, compactAfter: 3 }]] as const)('two tabs writing one database (%s)', (_name, chunkLimits) => {
   it('keep the counts, heads and pages one store would keep, whichever tab writes each batch', async () => {
     await fc.assert(fc.asyncProperty(fc.array(stepArb, { minLength: 1, maxLength: 14 }), async (steps) => {
       const name = `two-tabs-${++n}`
@@ -58,5 +58,27 @@ describe.each([['default chunk limits', undefined], ['tails merged after 2 small
         await Promise.all([twin.stop(), ...tabs.map(async (t) => t.stop())])
       }
     }), { numRuns: 80 })
+  })
+})
+
+describe('a tab whose remembered head another tab moved', () => {
+  it('does not write after it: a fork of a seq the other tab already merged into a chunk is dropped, the count and head stay', async () => {
+    // Tab a remembers head 1. Tab b writes 2 and 3, merging the loose tail into one chunk [1..3],
+    // so no chunk starts at 2 and nothing but the head check stops a's fork of 2 from landing.
+    const name = `two-tabs-${++n}`
+    const chunkLimits = { entries: 3, span: 8, compactAfter: 3 }
+    const [a, b] = [createIndexedDbStorage({ name, chunkLimits }), createIndexedDbStorage({ name, chunkLimits })]
+    await Promise.all([a.start(), b.start()])
+    try {
+      await a.feeds.putEntries([entry(0, 1, 0)])
+      await b.feeds.putEntries([entry(0, 2, 0)])
+      await b.feeds.putEntries([entry(0, 3, 0)])
+      await a.feeds.putEntries([entry(0, 2, 1)])
+      expect(await a.feeds.count(channel)).toBe(3)
+      expect((await a.feeds.heads(channel)).map((h) => [h.seq, h.hash])).toEqual([[3, 'h-0-3-0']])
+      expect((await a.feeds.page(channel, { limit: 10 })).map((e) => e.hash)).toEqual(['h-0-1-0', 'h-0-2-0', 'h-0-3-0'])
+    } finally {
+      await Promise.all([a.stop(), b.stop()])
+    }
   })
 })
