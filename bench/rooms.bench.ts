@@ -1,6 +1,7 @@
 import { test, type Browser, type Page } from '@playwright/test'
 import { type Metric, median, percentile, recordMetrics } from './support/record.ts'
 import { startRelay, type RelayProcess } from '../e2e/support/relay.ts'
+import { browserCpuSeconds } from './support/process-cpu.ts'
 
 const HARNESS = `${process.env.HARNESS_ORIGIN ?? 'http://127.0.0.1:5173'}/e2e/harness/client.html`
 const SYNC_MESSAGES = 10_000
@@ -18,8 +19,24 @@ const WINDOW = 50
 const metrics: Record<string, Metric> = {}
 test.afterAll(() => { recordMetrics('rooms', metrics) })
 
-async function openUser (browser: Browser, relay: RelayProcess, name: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage()
+/** Counts the page's RTCDataChannel.send calls in `window.dataChannelSends` (a counter, nothing else). */
+function countDataChannelSends (): void {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with the channel as `this`
+  const send = RTCDataChannel.prototype.send
+  const counted = window as unknown as { dataChannelSends: number }
+  counted.dataChannelSends = 0
+  RTCDataChannel.prototype.send = function (this: RTCDataChannel, data: never) {
+    counted.dataChannelSends++
+    send.call(this, data)
+  }
+}
+const dataChannelSends = async (pages: readonly Page[]): Promise<number> =>
+  (await Promise.all(pages.map(async (p) => p.evaluate(() => (window as unknown as { dataChannelSends: number }).dataChannelSends)))).reduce((a, b) => a + b, 0)
+
+async function openUser (browser: Browser, relay: RelayProcess, name: string, countSends = false): Promise<Page> {
+  const context = await browser.newContext()
+  if (countSends) await context.addInitScript(countDataChannelSends)
+  const page = await context.newPage()
   await page.goto(HARNESS)
   await page.waitForFunction(() => window.peerReady)
   await page.evaluate(async (b) => window.peer.start(b), [relay.multiaddr])
@@ -100,7 +117,7 @@ test('rooms: gossip to stored, 10 pages', async ({ browser }) => {
     const chat = await owner.evaluate(async () => window.peer.createRoom('chat room', 'open'))
     const chatLink = await owner.evaluate((r) => window.peer.shareLink(r), chat)
     for (let i = 1; i < GOSSIP_PAGES; i++) {
-      const p = await openUser(browser, relay, `peer ${i}`)
+      const p = await openUser(browser, relay, `peer ${i}`, true)
       await p.evaluate(async (l) => window.peer.join(l), chatLink)
       pages.push(p)
     }
@@ -123,7 +140,16 @@ test('rooms: gossip to stored, 10 pages', async ({ browser }) => {
       return expected
     }
     const warmEach = await load('warm', GOSSIP_WARMUP_SECONDS, 0)
+    // What the timed load costs, in figures the machine's load does not swing: the browser's CPU
+    // seconds (every process: renderers, network service, storage) and the datachannel messages
+    // the nine counted pages send (the owner's page is opened before counting can be installed).
+    const cpuBefore = browserCpuSeconds()
+    const sendsBefore = await dataChannelSends(pages.slice(1))
+    const loadStarted = Date.now()
     await load('steady', GOSSIP_SECONDS, warmEach)
+    const loadMs = Date.now() - loadStarted
+    const sends = await dataChannelSends(pages.slice(1)) - sendsBefore
+    const cpuAfter = browserCpuSeconds()
     const expectedEach = GOSSIP_SECONDS * GOSSIP_RATE * (GOSSIP_PAGES - 1)
     const warm = await latenciesOf(pages, 'warm')
     const steady = await latenciesOf(pages, 'steady')
@@ -143,6 +169,8 @@ test('rooms: gossip to stored, 10 pages', async ({ browser }) => {
       gossip_p99_ms: { value: round(percentile(steady, 99)), unit: label },
       gossip_warmup_p50_ms: { value: round(percentile(warm, 50)), unit: `ms, the same load's first ${GOSSIP_WARMUP_SECONDS} s, untimed in gossip_p50/p99 (${warm.length} samples)` },
       gossip_warmup_p99_ms: { value: round(percentile(warm, 99)), unit: `ms, the same load's first ${GOSSIP_WARMUP_SECONDS} s, untimed in gossip_p50/p99 (${warm.length} samples)` },
+      ...(cpuBefore != null && cpuAfter != null ? { gossip_browser_cpu_s: { value: round(cpuAfter - cpuBefore), unit: `CPU seconds, all browser processes, over the timed load and its stragglers (${(loadMs / 1000).toFixed(1)} s wall, 2 cores here)` } } : {}),
+      gossip_datachannel_sends_per_message: { value: round(sends / (GOSSIP_SECONDS * GOSSIP_RATE * (GOSSIP_PAGES - 1))), unit: `datachannel messages the ${GOSSIP_PAGES - 1} counted pages sent per message they published (publish, forwards, IHAVE, IDONTWANT)` },
       gossip_delivered: { value: Math.round((steady.length / (expectedEach * GOSSIP_PAGES)) * 1000) / 1000, unit: `fraction of ${expectedEach * GOSSIP_PAGES}` },
       gossip_burst_stored_p50_ms: { value: round(percentile(burst, 50)), unit: `ms (${GOSSIP_PAGES} pages sending at the same moment, ${GOSSIP_BURSTS} rounds)` },
       gossip_burst_stored_p99_ms: { value: round(percentile(burst, 99)), unit: `ms (${GOSSIP_PAGES} pages sending at the same moment, ${GOSSIP_BURSTS} rounds)` }
