@@ -23,6 +23,17 @@ function onePeerRouting (): { routing: unknown, queries: () => number } {
   }
 }
 
+/** A walk over {@link onePeerRouting} with one walker that has taken its first peer. */
+async function walkingOnce () {
+  const { routing, queries } = onePeerRouting()
+  const walk = new RandomWalk({ peerRouting: routing, logger } as never)
+  walk.start()
+  const controller = new AbortController()
+  const walker = walk.walk({ signal: controller.signal })
+  await walker.next()
+  return { walk, walker, controller, queries }
+}
+
 /** Lets every pending promise callback run (no timers advance). */
 const settle = async (): Promise<void> => { for (let i = 0; i < 20; i++) await Promise.resolve() }
 
@@ -31,13 +42,7 @@ describe('random walk (patched libp2p)', () => {
   afterEach(() => { vi.useRealTimers() })
 
   it('waits 1 s, then 2 s, before the next queries, instead of querying again at once', async () => {
-    const { routing, queries } = onePeerRouting()
-    const walk = new RandomWalk({ peerRouting: routing, logger } as never)
-    walk.start()
-    const controller = new AbortController()
-    const walker = walk.walk({ signal: controller.signal })
-
-    await walker.next()
+    const { walk, walker, controller, queries } = await walkingOnce()
     expect(queries()).toBe(1)
 
     const second = walker.next()
@@ -62,12 +67,7 @@ describe('random walk (patched libp2p)', () => {
   })
 
   it('stops at once when its last walker leaves during a pause', async () => {
-    const { routing, queries } = onePeerRouting()
-    const walk = new RandomWalk({ peerRouting: routing, logger } as never)
-    walk.start()
-    const controller = new AbortController()
-    const walker = walk.walk({ signal: controller.signal })
-    await walker.next()
+    const { walk, walker, controller, queries } = await walkingOnce()
     const waiting = walker.next()
     await settle()
     controller.abort()
