@@ -7,6 +7,9 @@ import { authorIdOf, isStrongPublicKey, publicKeyOf, signerFromSeed, verifySigna
 import { verifyInThisThread } from '../../src/core/identity/signature-verifier.ts'
 import { ed25519BatchFailures, ed25519VectorFailures, ed25519Vectors } from './ed25519-vectors.ts'
 
+// @noble/ed25519 is here only as an independent, lenient (ZIP-215) reference to compare against.
+ed.hashes.sha512 = sha512
+
 describe('Ed25519: one verdict on every backend', () => {
   it('runs on WebCrypto Ed25519 in Node, so verifySignature exercises the WebCrypto path', async () => {
     const key = await crypto.subtle.importKey('raw', hexToBytes(ed25519Vectors[0]!.publicKey), { name: 'Ed25519' }, false, ['verify'])

@@ -1,11 +1,10 @@
-import * as ed from '@noble/ed25519'
+// @noble/curves, not @noble/ed25519: libp2p's keys already bring it, so the page carries one Ed25519.
+import { ed25519 } from '@noble/curves/ed25519.js'
 import { sha512 } from '@noble/hashes/sha2.js'
 import { bytesToHex, concatBytes, hexToBytes } from '@noble/hashes/utils.js'
 import { equals } from 'uint8arrays/equals'
 import { type AuthorId, asAuthorId } from '../types.ts'
 import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES, webcryptoVerify } from './webcrypto-ed25519.ts'
-
-ed.hashes.sha512 = sha512
 
 export { PUBLIC_KEY_BYTES, SIGNATURE_BYTES } from './webcrypto-ed25519.ts'
 
@@ -35,7 +34,7 @@ function leToBigInt (bytes: Uint8Array): bigint {
   return n
 }
 
-type EdPoint = InstanceType<typeof ed.Point>
+type EdPoint = InstanceType<typeof ed25519.Point>
 
 /** Decoded strong keys (null for refused ones), so the per-key checks run once per author. */
 const keyPoints = new Map<string, EdPoint | null>()
@@ -48,7 +47,7 @@ function strongPoint (publicKey: Uint8Array): EdPoint | null {
   if (known !== undefined) return known
   let point: EdPoint | null
   try {
-    const decoded = ed.Point.fromBytes(publicKey, false)
+    const decoded = ed25519.Point.fromBytes(publicKey, false)
     point = !decoded.isSmallOrder() && decoded.isTorsionFree() ? decoded : null
   } catch {
     point = null
@@ -82,7 +81,7 @@ function backend (): Promise<Backend> {
     try {
       const subtle = globalThis.crypto?.subtle
       if (subtle == null) return 'noble'
-      const key = await subtle.importKey('raw', new Uint8Array(ed.Point.BASE.toBytes()), { name: 'Ed25519' }, false, ['verify'])
+      const key = await subtle.importKey('raw', new Uint8Array(ed25519.Point.BASE.toBytes()), { name: 'Ed25519' }, false, ['verify'])
       await subtle.verify({ name: 'Ed25519' }, key, new Uint8Array(64), new Uint8Array(0))
       return 'webcrypto'
     } catch {
@@ -121,7 +120,7 @@ function verifyCofactorless (A: EdPoint, publicKey: Uint8Array, message: Uint8Ar
   const r = signature.subarray(0, 32)
   const k = leToBigInt(sha512(concatBytes(r, publicKey, message))) % L
   const s = leToBigInt(signature.subarray(32))
-  const expected = ed.Point.BASE.multiply(s, false).subtract(A.multiply(k, false)).toBytes()
+  const expected = ed25519.Point.BASE.multiplyUnsafe(s).subtract(A.multiplyUnsafe(k)).toBytes()
   return equals(expected, r)
 }
 
@@ -139,11 +138,11 @@ export function verifySignatureNoble (publicKey: Uint8Array, message: Uint8Array
 
 /** A signer over a raw 32-byte seed (noble). For tests, vectors and keys restored from a backup. */
 export function signerFromSeed (seed: Uint8Array): Signer {
-  const publicKey = ed.getPublicKey(seed)
+  const publicKey = ed25519.getPublicKey(seed)
   return {
     publicKey,
     id: authorIdOf(publicKey),
-    sign: (message) => Promise.resolve(ed.sign(message, seed))
+    sign: (message) => Promise.resolve(ed25519.sign(message, seed))
   }
 }
 

@@ -1,4 +1,4 @@
-import * as ed from '@noble/ed25519'
+import { ed25519 } from '@noble/curves/ed25519.js'
 import type { MetaStore } from '../storage.ts'
 import { type Signer, authorIdOf, signerFromSeed } from './ed25519.ts'
 import { IdentityStorageError } from './errors.ts'
@@ -48,7 +48,7 @@ export async function sealSeed (seed: Uint8Array, backend: SigningBackend): Prom
   const sealingKey = await subtle().generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt'])
   const iv = crypto.getRandomValues(new Uint8Array(12))
   const ciphertext = new Uint8Array(await subtle().encrypt({ name: 'AES-GCM', iv }, sealingKey, new Uint8Array(seed)))
-  return { v: 1, publicKey: ed.getPublicKey(seed), signingKey: await importSigningKey(seed, backend), sealingKey, sealedSeed: { iv, ciphertext } }
+  return { v: 1, publicKey: ed25519.getPublicKey(seed), signingKey: await importSigningKey(seed, backend), sealingKey, sealedSeed: { iv, ciphertext } }
 }
 
 /** Opens the sealed seed: only to write a backup, or to sign with noble. The caller wipes it after use. */
