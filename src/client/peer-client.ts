@@ -11,6 +11,7 @@ import { type NetworkConfig, NetworkProfile, type PeerNode, createPeerNode } fro
 import { createRoomProfilesServer } from '../network/room-profiles.ts'
 import { createRoomSyncServer } from '../network/room-sync.ts'
 import { createIndexedDbStorage } from '../storage/indexeddb.ts'
+import { type SentJournal, createSentJournal, memoryJournalBacking } from '../core/feed/sent-journal.ts'
 import { type WorkerVerifier, createWorkerVerifier } from '../workers/worker-verifier.ts'
 import { type AvatarInit, type ConnectivitySnapshot, type IdentitySnapshot, NetworkState, type PeerClient, type RoomSummary } from './api.ts'
 import { createEventHub } from './events.ts'
@@ -30,6 +31,8 @@ export interface PeerClientInit {
   readonly refreshIntervalMs?: number
   /** Where feed signatures are checked; default a Web Worker pool (this thread where there are no workers). */
   readonly verifier?: WorkerVerifier
+  /** Where sent entries wait for their commit; default localStorage (in memory where there is none). */
+  readonly sentJournal?: SentJournal
 }
 
 /** Beyond the UI contract: what tests, benchmarks and diagnostics look at. */
@@ -77,6 +80,8 @@ function pause (ms: number, signal?: AbortSignal): Promise<void> {
 export function createPeerClient (init: PeerClientInit = {}): PeerClient & PeerClientInternals {
   const storage = init.storage ?? createIndexedDbStorage({ name: 'peer-rooms' })
   const verifier = init.verifier ?? createWorkerVerifier()
+  // localStorage because it is written synchronously: an entry is recorded before it is published.
+  const sentJournal = init.sentJournal ?? createSentJournal(typeof localStorage !== 'undefined' ? localStorage : memoryJournalBacking(), 'peer-rooms/sent/')
   const events = createEventHub()
   const rooms = new Map<RoomId, Joined>()
   const badPeers = new Map<string, number>()
@@ -145,7 +150,7 @@ export function createPeerClient (init: PeerClientInit = {}): PeerClient & PeerC
   const open = async (record: RoomRecord): Promise<Joined> => {
     const known = rooms.get(record.id)
     if (known != null) return known
-    const model = createRoomModel({ storage, signer, verifier: verifier.verify }, { room: record.id })
+    const model = createRoomModel({ storage, signer, verifier: verifier.verify, sentJournal }, { room: record.id })
     const handle = createRoomClient({
       storage,
       events,

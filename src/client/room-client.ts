@@ -175,11 +175,13 @@ export function createRoomClient (components: RoomClientComponents): RoomHandle 
     const appended = await model.append(channel, payload.type, encodeChatPayload(payload))
     const hash = appended.stored.hash
     if (network != null) {
+      // Published while our own copy is still being written (the journal makes that safe).
       const recipients = await network.publishFeed(appended.envelope).catch(() => 0)
       delivery.sent(hash, channel, appended.stored.seq, recipients)
       viewOf(channel).invalidate()
       events.emit('timeline', { room, channel })
     }
+    await appended.committed
     return hash
   }
 

@@ -4,6 +4,7 @@ import type { SignedAuthorityEntry } from '../core/authority/entry.ts'
 import { validateAuthorityEntries } from '../core/authority/validate-entry.ts'
 import { type AppendedEntry, appendEntry } from '../core/feed/append.ts'
 import { parseEnvelope } from '../core/feed/entry.ts'
+import { type SentJournal, createSentJournal, memoryJournalBacking } from '../core/feed/sent-journal.ts'
 import { type FeedIngest, type GossipVerdict, type IngestRejection, createFeedIngest } from '../core/feed/ingest.ts'
 import type { Signer } from '../core/identity/ed25519.ts'
 import { createDeletionApplier } from '../core/messages/deletions.ts'
@@ -19,6 +20,14 @@ export interface RoomModelComponents {
   readonly signer: () => Signer | undefined
   /** Where signatures from peers (feed and authority entries) are checked; default on this thread. */
   readonly verifier?: SignatureVerifier
+  /** Where our sent entries wait for their commit (see SentJournal); default in memory, which survives nothing. */
+  readonly sentJournal?: SentJournal
+}
+
+/** Our entry, signed: ready to publish now, and `committed` once it is stored here too. */
+export interface OwnEntry extends AppendedEntry {
+  /** Resolves once the entry is committed here; rejects (StorageError) if that failed. */
+  readonly committed: Promise<void>
 }
 
 export interface RoomModelInit { readonly room: RoomId }
@@ -52,8 +61,12 @@ export interface RoomModel {
   validateAuthorityForGossip (bytes: Uint8Array): Promise<GossipVerdict>
   /** Builds, signs, stores and applies one authority entry of ours. */
   authorAuthority (build: (init: BuildInit) => Promise<SignedAuthorityEntry>): Promise<SignedAuthorityEntry>
-  /** Builds, signs and stores our next entry in a channel (serialised, so two sends never fork). */
-  append (channel: ChannelId, type: string, payload: Uint8Array): Promise<AppendedEntry>
+  /**
+   * Builds and signs our next entry in a channel (serialised, so two sends never fork) and starts
+   * storing it. Resolves once it may be published: at once when the journal recorded it, else once
+   * it is committed. An entry whose commit failed is stored again before the next one is signed.
+   */
+  append (channel: ChannelId, type: string, payload: Uint8Array): Promise<OwnEntry>
   /** Feed entries newly stored, from peers or our own. */
   onFeed (listener: Listener<readonly StoredFeedEntry[]>): () => void
   /** The ACL may have changed. */
@@ -67,6 +80,7 @@ const SENDER_FAULTS = new Set<RejectReason>([RejectReason.Malformed, RejectReaso
 export function createRoomModel (components: RoomModelComponents, init: RoomModelInit): RoomModel {
   const { storage } = components
   const { room } = init
+  const journal = components.sentJournal ?? createSentJournal(memoryJournalBacking(), 'sent/')
   const log = authorityLog({ room })
   const ingest = createFeedIngest({ storage, acl: log, ...(components.verifier != null ? { verifier: components.verifier } : {}) }, { room })
   const deletions = createDeletionApplier({ storage, acl: log })
@@ -82,6 +96,16 @@ export function createRoomModel (components: RoomModelComponents, init: RoomMode
    */
   const ownHeads = new Map<string, FeedHead | null>()
   const headKey = (author: string, channel: ChannelId): string => `${author} ${channel}`
+  /** Entries of ours already published whose commit failed, per feed: stored before the feed's next entry. */
+  const uncommitted = new Map<string, StoredFeedEntry[]>()
+
+  /** Stores one entry of ours; once committed, the journal forgets it and the ingest and views hear of it. */
+  const commitOwn = async (entry: StoredFeedEntry): Promise<void> => {
+    await storage.feeds.putEntries([entry])
+    journal.settle(room, entry.hash)
+    ingest.noteStored([entry])
+    feedAccepted([entry])
+  }
 
   const emit = <T>(set: Set<Listener<T>>, detail: T): void => {
     for (const l of set) {
@@ -183,6 +207,14 @@ export function createRoomModel (components: RoomModelComponents, init: RoomMode
       for (const channel of log.channels()) {
         for (const head of await storage.feeds.heads(channel.id)) seen(head.lamport)
       }
+      // Entries of ours published before a crash could commit them: stored now, through the same
+      // checks as a peer's, before anything new is signed on top of their feeds.
+      const waiting = journal.unsettled(room)
+      if (waiting.length > 0) {
+        const result = await ingest.ingest(waiting.map((w) => w.envelope))
+        const held = new Set(result.pending)
+        for (const w of waiting) if (!held.has(w.hash)) journal.settle(room, w.hash)
+      }
     },
     addAuthority,
     async validateAuthorityForGossip (bytes) {
@@ -207,13 +239,30 @@ export function createRoomModel (components: RoomModelComponents, init: RoomMode
         const key = headKey(me.id, channel)
         if (!ownHeads.has(key)) ownHeads.set(key, (await storage.feeds.heads(channel)).find((h) => h.author === me.id) ?? null)
         const mine = ownHeads.get(key)
+        const failed = uncommitted.get(key)
+        if (failed != null) {
+          // Published already, so they exist: ours must hold them before anything builds on them.
+          for (const e of failed) await commitOwn(e)
+          uncommitted.delete(key)
+        }
         const appended = await appendEntry(me, { room, channel, ...(mine != null ? { head: mine } : {}), roomLamport: lamport, type, payload })
         const may = log.mayAppend(me.id, channel, appended.stored.seq)
         if (!may.ok) throw new NotAllowedError(may.detail)
-        await storage.feeds.putEntries([appended.stored])
-        ingest.noteStored([appended.stored])
-        feedAccepted([appended.stored])
-        return appended
+        const own = appended.stored
+        const journaled = journal.record(room, own.hash, appended.envelope)
+        const committed = commitOwn(own)
+        if (!journaled) {
+          // Not recorded: it may not leave before it is stored, or a crash could fork the feed.
+          await committed
+          return { ...appended, committed }
+        }
+        ownHeads.set(key, { author: own.author, seq: own.seq, hash: own.hash, lamport: own.lamport })
+        committed.catch(() => {
+          const list = uncommitted.get(key) ?? []
+          list.push(own)
+          uncommitted.set(key, list)
+        })
+        return { ...appended, committed }
       })
       appendTail = run.catch(() => undefined)
       return run
