@@ -59,6 +59,19 @@ describe('sync message codecs', () => {
     expect(decodeSyncMessage(oversized)).toMatchObject({ ok: false, reason: RejectReason.TooLarge })
   })
 
+  it('read a message in another byte form of the same value, and refuse what strict DAG-CBOR refuses', () => {
+    // { v: 1, t: 'done', id: 3 } with its keys in written order (canonical puts t before v): read.
+    const unsorted = new Uint8Array([0xa3, 0x61, 0x76, 0x01, 0x61, 0x74, 0x64, 0x64, 0x6f, 0x6e, 0x65, 0x62, 0x69, 0x64, 0x03])
+    expect(decodeSyncMessage(unsorted)).toEqual({ ok: true, value: { t: 'done', id: 3 } })
+    // id 3 as a one-byte integer (0x18 0x03): not the shortest form.
+    const longInt = new Uint8Array([0xa3, 0x61, 0x74, 0x64, 0x64, 0x6f, 0x6e, 0x65, 0x61, 0x76, 0x01, 0x62, 0x69, 0x64, 0x18, 0x03])
+    // an indefinite-length map
+    const indefinite = new Uint8Array([0xbf, 0x61, 0x74, 0x64, 0x64, 0x6f, 0x6e, 0x65, 0x61, 0x76, 0x01, 0x62, 0x69, 0x64, 0x03, 0xff])
+    // the key t twice
+    const twice = new Uint8Array([0xa4, 0x61, 0x74, 0x64, 0x64, 0x6f, 0x6e, 0x65, 0x61, 0x74, 0x64, 0x64, 0x6f, 0x6e, 0x65, 0x61, 0x76, 0x01, 0x62, 0x69, 0x64, 0x03])
+    for (const bytes of [longInt, indefinite, twice]) expect(decodeSyncMessage(bytes)).toMatchObject({ ok: false, reason: RejectReason.Malformed })
+  })
+
   it('reject unknown types, extra fields and empty or reversed ranges', () => {
     const range = { v: 1, t: 'range', id: 1, channel, author: author(0).publicKey, fromSeq: 5, toSeq: 9 }
     expect(decodeSyncMessage(encodeCanonical(range)).ok).toBe(true)

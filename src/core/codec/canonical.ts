@@ -41,6 +41,23 @@ export function decodeCanonical<T = unknown> (bytes: Uint8Array, maxBytes: numbe
 }
 
 /**
+ * Decodes a frame from a peer whose bytes are never hashed or signed (a sync message): DAG-CBOR's
+ * strict rules (shortest integers and lengths, no indefinite lengths, no duplicate keys, only the
+ * CID tag) without re-encoding to compare. A second byte form of one value harms nothing there,
+ * and a 500-entry sync batch is ~250 KB to encode again. Entries inside still go through
+ * {@link decodeCanonical}. Never throws.
+ */
+export function decodeFrame<T = unknown> (bytes: Uint8Array, maxBytes: number, kind = 'frame'): Validated<T> {
+  if (!(bytes instanceof Uint8Array)) return reject(RejectReason.Malformed, `${kind} is not bytes`)
+  if (bytes.byteLength > maxBytes) return reject(RejectReason.TooLarge, `${kind} is ${bytes.byteLength} bytes, limit ${maxBytes}`)
+  try {
+    return accept(dagCbor.decode<T>(bytes))
+  } catch (err) {
+    return reject(RejectReason.Malformed, `${kind} is not valid DAG-CBOR: ${(err as Error).message}`)
+  }
+}
+
+/**
  * Decodes bytes that passed {@link decodeCanonical} when they came in (what storage holds): the
  * canonical re-check is skipped, which halves the cost. Never throws; undefined if the bytes are damaged.
  */

@@ -1,5 +1,5 @@
 import { CID } from 'multiformats/cid'
-import { decodeCanonical, encodeCanonical } from '../codec/canonical.ts'
+import { decodeFrame, encodeCanonical } from '../codec/canonical.ts'
 import { parseHash } from '../codec/hash.ts'
 import { EncodingError, RecordTooLargeError } from '../errors.ts'
 import type { FeedEnvelope } from '../feed/entry.ts'
@@ -118,7 +118,7 @@ function clocksOf (v: unknown): Map<ChannelId, ChannelClock> | undefined {
 
 /** Decodes a message from a peer under the 1 MiB limit. Never throws. Entries inside are checked later, by the ingest. */
 export function decodeSyncMessage (bytes: Uint8Array): Validated<SyncMessage> {
-  const decoded = decodeCanonical<Record<string, unknown>>(bytes, SYNC_MESSAGE_MAX_BYTES, 'sync message')
+  const decoded = decodeFrame<Record<string, unknown>>(bytes, SYNC_MESSAGE_MAX_BYTES, 'sync message')
   if (!decoded.ok) return decoded
   const r = decoded.value
   if (typeof r !== 'object' || r == null || Array.isArray(r) || r.v !== 1 || typeof r.t !== 'string' || !Object.hasOwn(FIELDS, r.t)) {
