@@ -1,11 +1,12 @@
 import { CID } from 'multiformats/cid'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { equals } from 'uint8arrays/equals'
-import { decodeCanonical, decodeTrustedLinksSkipped, encodeCanonical } from '../codec/canonical.ts'
+import { decodeCanonical, decodeFrame, decodeTrustedLinksSkipped, encodeCanonical } from '../codec/canonical.ts'
 import { hashOf, parseHash, rawCidOf } from '../codec/hash.ts'
 import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES, authorIdOf, isStrongPublicKey } from '../identity/ed25519.ts'
 import { type Validated, accept, reject, RejectReason } from '../result.ts'
 import { type AuthorId, type ChannelId, type EntryHash, type RoomId, asChannelId, asEntryHash, asRoomId } from '../types.ts'
+import { canonicalRecordBytes } from './record-bytes.ts'
 
 /** Largest canonical feed entry accepted: an entry is metadata only, its payload travels beside it. */
 export const FEED_ENTRY_MAX_BYTES = 1024
@@ -155,6 +156,25 @@ export function entryOf (record: FeedEntryRecord): FeedEntry {
   }
 }
 
+const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v != null && !Array.isArray(v)
+
+/**
+ * Decodes an entry and checks its fields and canonical form. A record of the right shape is held
+ * to canonicalRecordBytes, written for that shape; anything else takes the generic path (decode,
+ * encode again, compare, then the fields), so each input gets the same verdict either way.
+ */
+function decodeRecord (bytes: Uint8Array): Validated<FeedEntryRecord> {
+  const strict = decodeFrame(bytes, FEED_ENTRY_MAX_BYTES, 'feed entry')
+  if (strict.ok && isMap(strict.value) && shapeProblem(strict.value) == null) {
+    const record = strict.value as unknown as FeedEntryRecord
+    return equals(canonicalRecordBytes(record), bytes) ? accept(record) : reject(RejectReason.NonCanonical, 'feed entry is not canonically encoded')
+  }
+  const decoded = decodeCanonical(bytes, FEED_ENTRY_MAX_BYTES, 'feed entry')
+  if (!decoded.ok) return decoded
+  if (!isMap(decoded.value)) return reject(RejectReason.Malformed, 'feed entry is not a map')
+  return reject(RejectReason.Malformed, shapeProblem(decoded.value) ?? 'fields changed between two decodings')
+}
+
 /**
  * Checks an envelope from a peer as far as it can be checked alone: canonical decoding under the
  * size limit, field types, the room, the author key's strength and the payload against the
@@ -165,13 +185,9 @@ export function parseEnvelope (envelope: unknown, room: RoomId): Validated<Parse
   const { entry: bytes, payload } = envelope as Partial<FeedEnvelope>
   if (!(bytes instanceof Uint8Array)) return reject(RejectReason.Malformed, 'envelope entry is not bytes')
   if (payload != null && !(payload instanceof Uint8Array)) return reject(RejectReason.Malformed, 'envelope payload is neither bytes nor null')
-  const decoded = decodeCanonical<Record<string, unknown>>(bytes, FEED_ENTRY_MAX_BYTES, 'feed entry')
+  const decoded = decodeRecord(bytes)
   if (!decoded.ok) return decoded
-  const raw = decoded.value
-  if (typeof raw !== 'object' || raw == null || Array.isArray(raw)) return reject(RejectReason.Malformed, 'feed entry is not a map')
-  const problem = shapeProblem(raw)
-  if (problem != null) return reject(RejectReason.Malformed, problem)
-  const record = raw as unknown as FeedEntryRecord
+  const record = decoded.value
   if (record.room !== room) return reject(RejectReason.WrongRoom, `entry is for room ${record.room}`)
   if (!isStrongPublicKey(record.author)) return reject(RejectReason.WeakKey, 'author key is not a strong Ed25519 key')
   if (record.payloadSize > FEED_PAYLOAD_MAX_BYTES) return reject(RejectReason.TooLarge, `payloadSize ${record.payloadSize} is over ${FEED_PAYLOAD_MAX_BYTES}`)
