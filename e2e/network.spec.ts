@@ -55,6 +55,11 @@ test.describe('browser peers over the real relay', () => {
     const conn = await bob.evaluate(async (id) => window.net.dial(id), aliceId)
     expect(conn).toMatchObject({ peerId: aliceId, kind: 'direct', transport: 'webrtc' })
     await expect.poll(() => alice.evaluate(() => window.net.status().connections.filter((c) => c.transport === 'webrtc').length)).toBe(1)
+    // the circuit the WebRTC signalling came through is closed on both sides once WebRTC is up
+    const bobId = await peerIdOf(bob)
+    for (const [page, other] of [[alice, bobId], [bob, aliceId]] as const) {
+      await expect.poll(() => page.evaluate((id) => window.net.status().connections.filter((c) => c.peerId === id).map((c) => c.transport), other)).toEqual(['webrtc'])
+    }
 
     // request/response over a stream on the WebRTC connection, with the size limit enforced
     await alice.evaluate(async () => window.net.serveEcho('/peer-rooms/test/echo/1'))
