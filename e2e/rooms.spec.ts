@@ -169,6 +169,30 @@ test.describe('rooms over the real relay', () => {
     await sendAndSee(b, room, 'bob after reload', [a])
   })
 
+  test('a message published before its own write committed is stored on the next start, and the feed does not fork', async ({ browser }) => {
+    const relay = await startRelay()
+    const a = await openUser(browser, relay, 'alice')
+    const { room, link } = await createOpenRoom(a, 'journal room')
+    await a.evaluate(async (r) => window.peer.send(r, 'one'), room)
+    // A send records its entry in the journal before publishing it; this tab "dies" before the write.
+    await a.evaluate(async (r) => window.peer.journalWithoutStoring(r, 'two'), room)
+    expect(await texts(a, room)).toEqual(['one'])
+
+    await a.reload()
+    await a.waitForFunction(() => window.peerReady)
+    await a.evaluate(async (addr) => window.peer.start(addr), [relay.multiaddr])
+    // nobody else holds the room: only the journal can have brought 'two' back
+    await expect.poll(() => texts(a, room)).toEqual(['one', 'two'])
+    expect(await a.evaluate((r) => window.peer.journalCount(r), room)).toBe(0)
+    await a.evaluate(async (r) => window.peer.send(r, 'three'), room)
+
+    // A peer that syncs the feed gets one chain: 'three' continues 'two' instead of taking its seq.
+    const b = await openUser(browser, relay, 'bob')
+    await join(b, link, room, 'journal room')
+    await expect.poll(() => texts(b, room)).toEqual(['one', 'two', 'three'])
+    expect(await b.evaluate((r) => window.peer.room(r).forkedAuthors, room)).toEqual([])
+  })
+
   test('a tab that closes is seen gone by its peers at once, not when WebRTC gives up on it', async ({ browser }) => {
     const relay = await startRelay()
     const a = await openUser(browser, relay, 'alice')

@@ -1,10 +1,11 @@
 // Test-only page: one real PeerClient per page (IndexedDB storage, libp2p in the loopback
 // profile), exposed to Playwright specs and benchmarks as window.peer.
-import { createPeerClient } from '../../src/client/peer-client.ts'
+import { SENT_JOURNAL_PREFIX, createPeerClient } from '../../src/client/peer-client.ts'
 import type { RoomPolicy } from '../../src/client/api.ts'
 import { CID } from 'multiformats/cid'
 import { encodeCanonical } from '../../src/core/codec/canonical.ts'
 import { appendEntry } from '../../src/core/feed/append.ts'
+import { createSentJournal } from '../../src/core/feed/sent-journal.ts'
 import { loadIdentity } from '../../src/core/identity/identity.ts'
 import { ChatType, decodeChatPayload, encodeChatPayload } from '../../src/core/messages/payloads.ts'
 import { type AuthorId, type ChannelId, type EntryHash, asChannelId, asRoomId } from '../../src/core/types.ts'
@@ -54,7 +55,7 @@ const peer = {
   /** Room name, member ids and whether the authority log is complete. */
   room (room: string) {
     const s = roomOf(room).snapshot()
-    return { name: s.name, complete: s.complete, members: s.members.map((m) => ({ id: m.id, role: m.role, banned: m.banned, name: m.name, online: m.online })), channels: s.channels.map((c) => c.name), caps: [...s.myCapabilities] }
+    return { name: s.name, complete: s.complete, members: s.members.map((m) => ({ id: m.id, role: m.role, banned: m.banned, name: m.name, online: m.online })), channels: s.channels.map((c) => c.name), caps: [...s.myCapabilities], forkedAuthors: [...s.forkedAuthors] }
   },
   send: async (room: string, text: string, channel = 'general') => roomOf(room).send(channelNamed(room, channel), text),
   /** Sends `count` messages "prefix i", awaiting each (they must chain). */
@@ -161,6 +162,21 @@ const peer = {
       await storage.feeds.putEntries(batch)
     }
   },
+  /**
+   * Signs our next message and records it in the sent journal (localStorage), as a send does
+   * before it publishes, but never stores it: a tab that died before its own write committed.
+   * Reload the page and start again to see what the next start makes of it.
+   */
+  async journalWithoutStoring (room: string, text: string, channel = 'general'): Promise<void> {
+    const me = await loadIdentity({ meta: storage.meta })
+    if (me == null) throw new Error('no identity')
+    const id = asChannelId(channelNamed(room, channel))
+    const head = (await storage.feeds.heads(id)).find((h) => h.author === me.id)
+    const appended = await appendEntry(me, { room: asRoomId(room), channel: id, ...(head != null ? { head } : {}), roomLamport: head?.lamport ?? 0, type: 'chat/text', payload: encodeChatPayload({ type: 'chat/text', text, mentions: [] }) })
+    if (!createSentJournal(localStorage, SENT_JOURNAL_PREFIX).record(asRoomId(room), appended.stored.hash, appended.envelope)) throw new Error('the journal refused the entry')
+  },
+  /** Sent entries of ours still waiting in the journal for their commit. */
+  journalCount: (room: string): number => createSentJournal(localStorage, SENT_JOURNAL_PREFIX).unsettled(asRoomId(room)).length,
   /** Milliseconds one timeline window takes to load. */
   async timeWindow (room: string, offset: number, limit: number, channel = 'general'): Promise<{ ms: number, first?: string, total: number }> {
     const r = roomOf(room)

@@ -57,6 +57,8 @@ interface RoomRecord { readonly id: RoomId, readonly secret: Uint8Array | null, 
 interface Joined { readonly model: RoomModel, readonly handle: RoomHandle, session?: RoomSession, secret: Uint8Array | null, joining?: Promise<void>, lookups: number }
 
 const ROOM_PREFIX = 'rooms/'
+/** Where the default sent journal keeps its items in localStorage. */
+export const SENT_JOURNAL_PREFIX = 'peer-rooms/sent/'
 
 /** Joining looks the room up again after 250 ms, then 500 ms, ... up to 2 s apart (with jitter). */
 const JOIN_LOOKUP_BACKOFF: BackoffInit = { baseMs: 250, maxMs: 2_000, hiddenFactor: 1 }
@@ -81,7 +83,7 @@ export function createPeerClient (init: PeerClientInit = {}): PeerClient & PeerC
   const storage = init.storage ?? createIndexedDbStorage({ name: 'peer-rooms' })
   const verifier = init.verifier ?? createWorkerVerifier()
   // localStorage because it is written synchronously: an entry is recorded before it is published.
-  const sentJournal = init.sentJournal ?? createSentJournal(typeof localStorage !== 'undefined' ? localStorage : memoryJournalBacking(), 'peer-rooms/sent/')
+  const sentJournal = init.sentJournal ?? createSentJournal(typeof localStorage !== 'undefined' ? localStorage : memoryJournalBacking(), SENT_JOURNAL_PREFIX)
   const events = createEventHub()
   const rooms = new Map<RoomId, Joined>()
   const badPeers = new Map<string, number>()
