@@ -17,7 +17,8 @@ import { createIndexedDbStorage } from '../../src/storage/indexeddb.ts'
 const DB = 'peer-rooms-harness'
 let client: ReturnType<typeof createPeerClient> | undefined
 const arrivals: Array<{ text: string, at: number }> = []
-const storage = createIndexedDbStorage({ name: DB })
+// Each harness page is its own browser context running one client: the database's only writer.
+const storage = createIndexedDbStorage({ name: DB, singleWriter: true })
 
 function started (): ReturnType<typeof createPeerClient> {
   if (client == null) throw new Error('call peer.start first')

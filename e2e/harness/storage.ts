@@ -14,7 +14,7 @@ let databases = 0
 const freshName = (): string => `harness-${Date.now()}-${++databases}`
 
 const harness = {
-  runStorageContract: () => runStorageContract(() => createIndexedDbStorage({ name: freshName() })),
+  runStorageContract: (singleWriter: boolean) => runStorageContract(() => createIndexedDbStorage({ name: freshName(), singleWriter })),
   v1MigrationFailures: () => v1MigrationFailures(freshName(), (name) => createIndexedDbStorage({ name })),
   ed25519VectorFailures,
   ed25519BatchFailures,

@@ -33,6 +33,8 @@ export interface PeerClientInit {
   readonly verifier?: WorkerVerifier
   /** Where sent entries wait for their commit; default localStorage (in memory where there is none). */
   readonly sentJournal?: SentJournal
+  /** This tab holds the active-tab lock: the default storage may write as the only writer (IndexedDbStorageInit.singleWriter). */
+  readonly singleWriter?: boolean
 }
 
 /** Beyond the UI contract: what tests, benchmarks and diagnostics look at. */
@@ -80,7 +82,7 @@ function pause (ms: number, signal?: AbortSignal): Promise<void> {
  * identity, rooms and history and then reconnects.
  */
 export function createPeerClient (init: PeerClientInit = {}): PeerClient & PeerClientInternals {
-  const storage = init.storage ?? createIndexedDbStorage({ name: 'peer-rooms' })
+  const storage = init.storage ?? createIndexedDbStorage({ name: 'peer-rooms', singleWriter: init.singleWriter === true })
   const verifier = init.verifier ?? createWorkerVerifier()
   // localStorage because it is written synchronously: an entry is recorded before it is published.
   const sentJournal = init.sentJournal ?? createSentJournal(typeof localStorage !== 'undefined' ? localStorage : memoryJournalBacking(), SENT_JOURNAL_PREFIX)

@@ -78,7 +78,7 @@ const sameHead = (a: StoredHead | undefined, b: StoredHead): boolean =>
  * chunk, the cheapest write; once a feed's tail holds `compactAfter` of those, the next such write
  * merges them into one chunk, so paging does not read a record per message.
  */
-export function createIndexedDbFeeds (transact: Transact, limits: ChunkLimits): Omit<FeedStore, 'putForkProof' | 'forkProofs'> {
+export function createIndexedDbFeeds (transact: Transact, limits: ChunkLimits, options: { readonly singleWriter: boolean }): Omit<FeedStore, 'putForkProof' | 'forkProofs'> {
   /**
    * The head this connection last wrote for each feed. Another tab may write the same database, so
    * a remembered head is only a guess: a write that relies on it reads the stored head back in the
@@ -104,6 +104,16 @@ export function createIndexedDbFeeds (transact: Transact, limits: ChunkLimits): 
     const chunks = tx.objectStore('feedChunks')
     const heads = tx.objectStore('feedHeads')
     const plans = appends.map(({ feed, head }) => plainWrite(feed, head, limits))
+    if (options.singleWriter) {
+      // Nobody else moves our heads, so nothing needs reading back: the writes go out with an
+      // explicit commit, and the backend commits as soon as they are done instead of when the page
+      // has seen every result (an auto-commit). Under the 10-tab gossip load this took the receivers'
+      // write from p50 29.3/22.6/19.6 to 22.6/19.4/14.5 ms in three A/B pairs (.scratch/pd.prof.ts).
+      const written = Promise.all(plans.flatMap((p) => [...p.chunks.map(async (c) => chunks.add(c)), heads.put(p.head)]))
+      tx.commit()
+      await written
+      return plans.map((p) => p.head)
+    }
     const [stored] = await Promise.all([
       Promise.all(appends.map(async ({ head }) => heads.get([head.channel, head.author]))),
       Promise.all(plans.flatMap((p) => [...p.chunks.map(async (c) => chunks.add(c)), heads.put(p.head)]))

@@ -14,6 +14,12 @@ export interface IndexedDbStorageInit {
   readonly name: string
   /** How feed entries are cut into chunks; tests pass small limits to exercise chunk boundaries. */
   readonly chunkLimits?: ChunkLimits
+  /**
+   * The caller guarantees that no other tab writes this database while it runs (the page holds
+   * the active-tab lock): appends then skip the check that another tab moved a feed's head, and
+   * commit without a round trip back to the page (see createIndexedDbFeeds). Default false.
+   */
+  readonly singleWriter?: boolean
 }
 
 /**
@@ -73,7 +79,7 @@ export function createIndexedDbStorage (init: IndexedDbStorageInit): Storage {
   }
 
   const feeds: FeedStore = {
-    ...createIndexedDbFeeds(transact, limits),
+    ...createIndexedDbFeeds(transact, limits, { singleWriter: init.singleWriter === true }),
     putForkProof: async (proof) => {
       const p = storableForkProof(proof)
       await transact('putForkProof', ['forkProofs'], 'readwrite', async (tx) => {

@@ -36,7 +36,7 @@ export function App () {
         }
       }, takeOvers > 0)
       if (tab == null) { setBoot({ state: 'elsewhere' }); return }
-      starting = startClient()
+      starting = startClient(tab.exclusive)
       const client = await starting
       if (!handedOver) setBoot({ state: 'ready', client })
     }

@@ -19,6 +19,8 @@ const GRACE_MS = 2_000
 export interface ActiveTab {
   /** Lets go of the profile (the client must be stopped first). */
   release (): void
+  /** Whether the browser's lock stands behind this tab (false where Web Locks are missing: every tab runs). */
+  readonly exclusive: boolean
 }
 
 export interface ActiveTabInit {
@@ -33,7 +35,7 @@ const supported = (): boolean => typeof navigator !== 'undefined' && navigator.l
  * (after a short grace); with `wait` true, first asks the holder to hand over, then resolves once it has.
  */
 export async function takeActiveTab (init: ActiveTabInit, wait: boolean): Promise<ActiveTab | undefined> {
-  if (!supported()) return { release () {} }
+  if (!supported()) return { release () {}, exclusive: false }
   const channel = new BroadcastChannel(CHANNEL)
   if (wait) channel.postMessage('hand-over')
   return await new Promise<ActiveTab | undefined>((resolve) => {
@@ -42,7 +44,7 @@ export async function takeActiveTab (init: ActiveTabInit, wait: boolean): Promis
       if (lock == null) return
       // Held until release(): the lock is the promise this callback returns.
       await new Promise<void>((done) => {
-        const tab: ActiveTab = { release () { channel.close(); done() } }
+        const tab: ActiveTab = { release () { channel.close(); done() }, exclusive: true }
         channel.onmessage = (event) => { if (event.data === 'hand-over') init.onHandOver(tab) }
         resolve(tab)
       })

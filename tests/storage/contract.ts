@@ -107,6 +107,22 @@ export const storageChecks: readonly StorageCheck[] = [
     expect.equal(await s.feeds.count(chanLonger), 1, 'count of a channel whose id extends another')
   }),
 
+  check('stores entries that come one at a time (sent, gossiped), two feeds interleaved, past chunk merges', async (s, expect) => {
+    const feeds = new Map<AuthorId, StoredFeedEntry[]>([[A, []], [B, []]])
+    const feedOf = (author: AuthorId): StoredFeedEntry[] => feeds.get(author) ?? []
+    for (let seq = 1; seq <= 40; seq++) {
+      for (const author of [A, B]) {
+        const e = entry(chan, author, seq, 2 * seq + (author === A ? 0 : 1))
+        feedOf(author).push(e)
+        await s.feeds.putEntries([e])
+      }
+    }
+    expect.equal(await s.feeds.count(chan), 80, 'count')
+    expect.equal((await s.feeds.heads(chan)).sort((x, y) => (x.author < y.author ? -1 : 1)), [A, B].map((author) => ({ author, seq: 40, hash: feedOf(author)[39]!.hash, lamport: 80 + (author === A ? 0 : 1) })), 'heads')
+    expect.equal((await s.feeds.getRange(chan, A, 1, 40)).map(label), feedOf(A).map(label), 'one feed, in seq order')
+    expect.equal((await s.feeds.page(chan, { limit: 100 })).map(label), [...feedOf(A), ...feedOf(B)].sort((x, y) => x.lamport - y.lamport).map(label), 'the channel, in display order')
+  }),
+
   check('ignores duplicates, within a batch and across batches, and keeps the first entry at a position', async (s, expect) => {
     const first = entry(chan, A, 1, 1)
     const fork = entry(chan, A, 1, 7, 'fork')

@@ -13,6 +13,11 @@ describe('storage contract: IndexedDB on fake-indexeddb', () => {
   for (const c of storageChecks) it(c.name, async () => { expect(await c.run(fresh)).toEqual([]) })
 })
 
+describe('storage contract: IndexedDB on fake-indexeddb, as the only writer', () => {
+  const only = (): ReturnType<typeof createIndexedDbStorage> => createIndexedDbStorage({ name: `contract-only-${++n}`, singleWriter: true })
+  for (const c of storageChecks) it(c.name, async () => { expect(await c.run(only)).toEqual([]) })
+})
+
 describe('IndexedDB backend', () => {
   it('a second instance on the same database name sees the data', async () => {
     const first = createIndexedDbStorage({ name: 'reopen' })
