@@ -628,11 +628,11 @@ const VERDICTS: Record<ValidationVerdict, TopicValidatorResult> = {
   ignore: TopicValidatorResult.Ignore
 }
 
-/** kad-dht's routing table: not in its public typings, but its size is what the status shows. */
 function transportOf (addr: string): ConnectionInfo['transport'] {
   return addr.includes('/webrtc') ? 'webrtc' : addr.includes('/p2p-circuit') ? 'circuit' : /\/wss?(\/|$)/.test(addr) ? 'websockets' : 'other'
 }
 
+/** kad-dht's routing table: not in its public typings, but its size is what the status shows. */
 function routingTableOf (libp2p: BrowserLibp2p): (EventTarget & { readonly size: number }) | undefined {
   return (libp2p.services.dht as unknown as { routingTable?: EventTarget & { size: number } }).routingTable
 }

@@ -35,7 +35,7 @@ class Writer {
   private buf = new Uint8Array(512)
   private at = 0
 
-  private room (n: number): void {
+  private ensure (n: number): void {
     if (this.at + n <= this.buf.length) return
     const bigger = new Uint8Array(Math.max(this.buf.length * 2, this.at + n))
     bigger.set(this.buf.subarray(0, this.at))
@@ -43,14 +43,14 @@ class Writer {
   }
 
   byte (b: number): void {
-    this.room(1)
+    this.ensure(1)
     this.buf[this.at++] = b
   }
 
   /** Major type `major` with argument `n` (a safe non-negative integer), shortest form. */
   head (major: number, n: number): void {
     const m = major << 5
-    this.room(9)
+    this.ensure(9)
     const b = this.buf
     if (n < 24) { b[this.at++] = m | n; return }
     if (n < 0x100) { b[this.at++] = m | 24; b[this.at++] = n; return }
@@ -70,7 +70,7 @@ class Writer {
 
   bytes (v: Uint8Array): void {
     this.head(2, v.length)
-    this.room(v.length)
+    this.ensure(v.length)
     this.buf.set(v, this.at)
     this.at += v.length
   }
@@ -81,13 +81,13 @@ class Writer {
     if (!ascii) {
       const encoded = utf8.encode(s)
       this.head(3, encoded.length)
-      this.room(encoded.length)
+      this.ensure(encoded.length)
       this.buf.set(encoded, this.at)
       this.at += encoded.length
       return
     }
     this.head(3, s.length)
-    this.room(s.length)
+    this.ensure(s.length)
     for (let i = 0; i < s.length; i++) this.buf[this.at++] = s.charCodeAt(i)
   }
 
@@ -96,7 +96,7 @@ class Writer {
     this.byte(0xd8); this.byte(42)
     this.head(2, cidBytes.length + 1)
     this.byte(0)
-    this.room(cidBytes.length)
+    this.ensure(cidBytes.length)
     this.buf.set(cidBytes, this.at)
     this.at += cidBytes.length
   }
