@@ -3,33 +3,12 @@
 // byte form (a second hash) of one signed entry.
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { CID } from 'multiformats/cid'
-import { sha256 } from 'multiformats/hashes/sha2'
 import { encodeCanonical } from '../../src/core/codec/canonical.ts'
-import { type FeedEntryRecord, parseEnvelope } from '../../src/core/feed/entry.ts'
+import { parseEnvelope } from '../../src/core/feed/entry.ts'
 import { canonicalRecordBytes } from '../../src/core/feed/record-bytes.ts'
 import { RejectReason } from '../../src/core/result.ts'
 import { author, chain, room } from './helpers.ts'
-
-const cidOf = (code: number) => fc.uint8Array({ minLength: 32, maxLength: 32 }).map((digest) => CID.createV1(code, sha256.digest(digest) as never))
-// Integers at every width boundary of CBOR's heads, and anywhere in the safe range.
-const edges = [0, 1, 23, 24, 255, 256, 65_535, 65_536, 2 ** 32 - 1, 2 ** 32, Number.MAX_SAFE_INTEGER]
-const count = (min: number) => fc.oneof(fc.constantFrom(...edges.filter((n) => n >= min)), fc.integer({ min, max: Number.MAX_SAFE_INTEGER }), fc.nat({ max: 70_000 }).map((n) => n + min))
-const text = (min: number, max: number) => fc.oneof(fc.string({ minLength: min, maxLength: max }), fc.string({ unit: 'grapheme', minLength: min, maxLength: max }), fc.string({ unit: 'binary', minLength: min, maxLength: max }))
-
-const records: fc.Arbitrary<FeedEntryRecord> = fc.record({
-  room: text(0, 80),
-  channel: text(0, 70),
-  author: fc.uint8Array({ minLength: 32, maxLength: 32 }),
-  seq: count(1),
-  prevCid: cidOf(0x71),
-  lamport: count(1),
-  ts: count(0),
-  type: text(1, 64),
-  payloadHash: cidOf(0x55),
-  payloadSize: count(0),
-  sig: fc.uint8Array({ minLength: 64, maxLength: 64 })
-}).map(({ prevCid, ...r }) => ({ v: 1 as const, t: 'feed' as const, ...r, prev: r.seq === 1 ? null : prevCid }))
+import { records } from './record-arbitraries.ts'
 
 describe('canonicalRecordBytes', () => {
   it('writes exactly what encodeCanonical writes, for any record of the checked shape', () => {

@@ -7,6 +7,7 @@ import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES, authorIdOf, isStrongPublicKey } from
 import { type Validated, accept, reject, RejectReason } from '../result.ts'
 import { type AuthorId, type ChannelId, type EntryHash, type RoomId, asChannelId, asEntryHash, asRoomId } from '../types.ts'
 import { canonicalRecordBytes } from './record-bytes.ts'
+import { readCanonicalRecord } from './record-reader.ts'
 
 /** Largest canonical feed entry accepted: an entry is metadata only, its payload travels beside it. */
 export const FEED_ENTRY_MAX_BYTES = 1024
@@ -159,11 +160,20 @@ export function entryOf (record: FeedEntryRecord): FeedEntry {
 const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v != null && !Array.isArray(v)
 
 /**
- * Decodes an entry and checks its fields and canonical form. A record of the right shape is held
- * to canonicalRecordBytes, written for that shape; anything else takes the generic path (decode,
- * encode again, compare, then the fields), so each input gets the same verdict either way.
+ * Decodes an entry and checks its fields and canonical form. Bytes in the canonical form of the
+ * record's shape are read in one pass by readCanonicalRecord. Anything else is decoded strictly
+ * and, if of the right shape, held to canonicalRecordBytes; failing that, the generic path
+ * (decode, encode again, compare, then the fields) gives the reason. Every input gets the same
+ * verdict whichever path takes it.
  */
 function decodeRecord (bytes: Uint8Array): Validated<FeedEntryRecord> {
+  if (bytes.byteLength <= FEED_ENTRY_MAX_BYTES) {
+    const read = readCanonicalRecord(bytes)
+    if (read !== undefined) {
+      const problem = shapeProblem(read as unknown as Record<string, unknown>)
+      return problem == null ? accept(read) : reject(RejectReason.Malformed, problem)
+    }
+  }
   const strict = decodeFrame(bytes, FEED_ENTRY_MAX_BYTES, 'feed entry')
   if (strict.ok && isMap(strict.value) && shapeProblem(strict.value) == null) {
     const record = strict.value as unknown as FeedEntryRecord
