@@ -215,6 +215,24 @@ export const storageChecks: readonly StorageCheck[] = [
     expect.equal(await s.feeds.count(chan), 1, 'count')
   }),
 
+  check('keeps a payload changed while its entry waits in a feed\'s tail of single appends, through the merges after it', async (s, expect) => {
+    const feed: StoredFeedEntry[] = []
+    for (let seq = 1; seq <= 40; seq++) {
+      feed.push(entry(chan, A, seq, seq))
+      await s.feeds.putEntries([feed[seq - 1]!])
+      // Changed just after they are written, and one while its write is still in flight.
+      if (seq === 5 || seq === 20) await s.feeds.setPayload(chan, A, seq, null)
+      if (seq === 30) await s.feeds.setPayload(chan, A, 30, new Uint8Array([30]))
+    }
+    const last = entry(chan, A, 41, 41)
+    await Promise.all([s.feeds.putEntries([last]), s.feeds.setPayload(chan, A, 33, null)])
+    for (let seq = 42; seq <= 50; seq++) await s.feeds.putEntries([entry(chan, A, seq, seq)])
+    const payloads = new Map((await s.feeds.getRange(chan, A, 1, 50)).map((e) => [e.seq, e.payload]))
+    expect.equal([5, 20, 30, 33].map((seq) => payloads.get(seq)), [null, null, new Uint8Array([30]), null], 'the changed payloads')
+    expect.equal(payloads.get(6), feed[5]!.payload, 'a payload left alone')
+    expect.equal(payloads.size, 50, 'every entry')
+  }),
+
   check('keeps fork proofs per room, once per position', async (s, expect) => {
     const proof = (r: RoomId, seq: number, tag: number): ForkProof => ({
       room: r, channel: chan, author: A, seq, entries: [new Uint8Array([tag, 1]), new Uint8Array([tag, 2])], detectedAt: 5_000 + tag

@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { createIndexedDbStorage } from '../../src/storage/indexeddb.ts'
 import type { StoredFeedEntry } from '../../src/core/storage.ts'
 import { asAuthorId, asChannelId, asEntryHash, asRoomId } from '../../src/core/types.ts'
@@ -57,20 +57,30 @@ describe('IndexedDB backend', () => {
     expect(await v1MigrationFailures('migrate', (name) => createIndexedDbStorage({ name }))).toEqual([])
   })
 
-  it('merges the small chunks of entries appended one at a time, every 16, instead of keeping a chunk per entry', async () => {
+  it.each([['', false], [' (as the only writer, merging without reading the tail back)', true]] as const)('merges the small chunks of entries appended one at a time, every 16, instead of keeping a chunk per entry%s', async (_mode, singleWriter) => {
     const channel = asChannelId('chan')
     const author = asAuthorId('a'.repeat(64))
-    const s = createIndexedDbStorage({ name: 'grow' })
+    const name = `grow-${String(singleWriter)}`
+    const s = createIndexedDbStorage({ name, singleWriter })
     await s.start()
     const entries = Array.from({ length: 100 }, (_, i): StoredFeedEntry => ({
       hash: asEntryHash(`h-${i + 1}`), room: asRoomId('r'), channel, author, seq: i + 1, lamport: i + 1, bytes: new Uint8Array([i]), payload: null, receivedAt: i
     }))
-    for (const e of entries) await s.feeds.putEntries([e])
+    // Reads while appending: none at all once the first tail has merged, for the only writer.
+    const reads = ['get', 'getAll', 'getKey', 'openCursor'].map((m) => vi.spyOn(IDBObjectStore.prototype, m as 'get'))
+    for (const e of entries) {
+      if (e.seq === 17) reads.forEach((spy) => { spy.mockClear() })
+      await s.feeds.putEntries([e])
+    }
+    const readsAfterFirstMerge = reads.reduce((sum, spy) => sum + spy.mock.calls.length, 0)
+    reads.forEach((spy) => { spy.mockRestore() })
+    if (singleWriter) expect(readsAfterFirstMerge).toBe(0)
+    else expect(readsAfterFirstMerge).toBeGreaterThan(0)
     expect(await s.feeds.getRange(channel, author, 1, 100)).toEqual(entries)
     expect((await s.feeds.page(channel, { before: 'end', limit: 40 })).map((e) => e.seq)).toEqual(entries.slice(60).map((e) => e.seq))
     await s.stop()
     // The records themselves: every 16 single appends merged into one chunk, the last four not yet.
-    const db = await new Promise<IDBDatabase>((resolve, reject) => { const r = indexedDB.open('grow'); r.onsuccess = () => { resolve(r.result) }; r.onerror = reject })
+    const db = await new Promise<IDBDatabase>((resolve, reject) => { const r = indexedDB.open(name); r.onsuccess = () => { resolve(r.result) }; r.onerror = reject })
     const sizes = await new Promise<number[]>((resolve, reject) => {
       const r = db.transaction('feedChunks').objectStore('feedChunks').getAll()
       r.onsuccess = () => { resolve((r.result as Array<{ entries: unknown[] }>).map((c) => c.entries.length)) }
