@@ -36,12 +36,14 @@ let n = 0
 
 // Default chunk limits, and tiny ones that cut every few entries and lamports, so pages cross many chunks.
 const limitCases = [['default chunk limits', undefined], ['chunks of at most 3 entries within 3 lamports, tails merged after 2 small writes', { entries: 3, span: 3, compactAfter: 2 }]] as const
+// And as the only writer, which appends and merges tails without reading back.
+const cases = [...limitCases.map(([name, limits]) => [name, limits, false] as const), ...limitCases.map(([name, limits]) => [`${name}, as the only writer`, limits, true] as const)]
 
-describe.each(limitCases)('the memory twin and the IndexedDB backend agree (%s)', (_name, chunkLimits) => {
+describe.each(cases)('the memory twin and the IndexedDB backend agree (%s)', (_name, chunkLimits, singleWriter) => {
   it('on counts, heads, every page and every read by position after any sequence of batches (some refused)', async () => {
     await fc.assert(fc.asyncProperty(fc.array(fc.array(entryArb, { maxLength: 8 }), { maxLength: 6 }), fc.array(queryArb, { minLength: 1, maxLength: 8 }), async (batches, queries) => {
       const twin = createMemoryStorage()
-      const idb = createIndexedDbStorage({ name: `twins-${++n}`, ...(chunkLimits === undefined ? {} : { chunkLimits }) })
+      const idb = createIndexedDbStorage({ name: `twins-${++n}`, singleWriter, ...(chunkLimits === undefined ? {} : { chunkLimits }) })
       await Promise.all([twin.start(), idb.start()])
       try {
         for (const batch of batches) {
@@ -54,5 +56,46 @@ describe.each(limitCases)('the memory twin and the IndexedDB backend agree (%s)'
         await Promise.all([twin.stop(), idb.stop()])
       }
     }), { numRuns: 60 })
+  })
+})
+
+// Entries that come one at a time, as sent and gossiped ones do, with payloads removed or replaced
+// between them: the path where the only writer appends and merges tails from what it remembers.
+const opArb = fc.oneof(
+  { weight: 4, arbitrary: fc.record({ op: fc.constant('append' as const), feed: fc.nat(1), count: fc.oneof({ weight: 5, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: fc.constant(2) }) }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('payload' as const), feed: fc.nat(1), back: fc.nat(2), remove: fc.boolean() }) }
+)
+
+describe.each(cases)('the memory twin and the IndexedDB backend agree on entries that come a few at a time (%s)', (_name, chunkLimits, singleWriter) => {
+  it('on every entry, payload, count, head and page after any run of appends and payload changes', async () => {
+    await fc.assert(fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 80 }), async (ops) => {
+      const twin = createMemoryStorage()
+      const idb = createIndexedDbStorage({ name: `twins-appends-${++n}`, singleWriter, ...(chunkLimits === undefined ? {} : { chunkLimits }) })
+      await Promise.all([twin.start(), idb.start()])
+      const feeds = [[channels[0]!, authors[0]!], [channels[1]!, authors[1]!]] as const
+      const tops = [0, 0]
+      try {
+        for (const step of ops) {
+          const [channel, author] = feeds[step.feed]!
+          if (step.op === 'append') {
+            const batch = Array.from({ length: step.count }, (_, i): StoredFeedEntry => {
+              const seq = tops[step.feed]! + i + 1
+              return { hash: asEntryHash(`h-${channel}-${author}-${seq}`), room: asRoomId('r'), channel, author, seq, lamport: seq, bytes: new Uint8Array([seq]), payload: new Uint8Array([seq, 0]), receivedAt: seq }
+            })
+            tops[step.feed]! += step.count
+            await Promise.all([twin.feeds.putEntries(batch), idb.feeds.putEntries(batch)])
+          } else {
+            const seq = Math.max(1, tops[step.feed]! - step.back)
+            const payload = step.remove ? null : new Uint8Array([seq, 1])
+            await Promise.all([twin.feeds.setPayload(channel, author, seq, payload), idb.feeds.setPayload(channel, author, seq, payload)])
+          }
+        }
+        const everything = async (s: Storage): Promise<unknown> => Promise.all(feeds.map(async ([channel, author]) => (await s.feeds.getRange(channel, author, 1, 200)).map((e) => [e.seq, e.payload])))
+        expect(await everything(idb)).toEqual(await everything(twin))
+        expect(await observe(idb, [{ limit: 200 }, { before: 'end', limit: 3 }])).toEqual(await observe(twin, [{ limit: 200 }, { before: 'end', limit: 3 }]))
+      } finally {
+        await Promise.all([twin.stop(), idb.stop()])
+      }
+    }), { numRuns: 40 })
   })
 })
