@@ -1,12 +1,11 @@
 import { CID } from 'multiformats/cid'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { equals } from 'uint8arrays/equals'
-import { decodeCanonical, decodeFrame, decodeTrustedLinksSkipped, encodeCanonical } from '../codec/canonical.ts'
+import { decodeCanonical, decodeTrustedLinksSkipped, encodeCanonical } from '../codec/canonical.ts'
 import { hashOf, parseHash, rawCidOf } from '../codec/hash.ts'
 import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES, authorIdOf, isStrongPublicKey } from '../identity/ed25519.ts'
 import { type Validated, accept, reject, RejectReason } from '../result.ts'
 import { type AuthorId, type ChannelId, type EntryHash, type RoomId, asChannelId, asEntryHash, asRoomId } from '../types.ts'
-import { canonicalRecordBytes } from './record-bytes.ts'
 import { readCanonicalRecord } from './record-reader.ts'
 
 /** Largest canonical feed entry accepted: an entry is metadata only, its payload travels beside it. */
@@ -161,10 +160,9 @@ const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object
 
 /**
  * Decodes an entry and checks its fields and canonical form. Bytes in the canonical form of the
- * record's shape are read in one pass by readCanonicalRecord. Anything else is decoded strictly
- * and, if of the right shape, held to canonicalRecordBytes; failing that, the generic path
- * (decode, encode again, compare, then the fields) gives the reason. Every input gets the same
- * verdict whichever path takes it.
+ * record's shape are read in one pass by readCanonicalRecord; anything else is not a valid entry,
+ * and the generic path (decode, encode again, compare, then the fields) gives the reason. Every
+ * input gets the verdict the generic path alone would give.
  */
 function decodeRecord (bytes: Uint8Array): Validated<FeedEntryRecord> {
   if (bytes.byteLength <= FEED_ENTRY_MAX_BYTES) {
@@ -174,15 +172,11 @@ function decodeRecord (bytes: Uint8Array): Validated<FeedEntryRecord> {
       return problem == null ? accept(read) : reject(RejectReason.Malformed, problem)
     }
   }
-  const strict = decodeFrame(bytes, FEED_ENTRY_MAX_BYTES, 'feed entry')
-  if (strict.ok && isMap(strict.value) && shapeProblem(strict.value) == null) {
-    const record = strict.value as unknown as FeedEntryRecord
-    return equals(canonicalRecordBytes(record), bytes) ? accept(record) : reject(RejectReason.NonCanonical, 'feed entry is not canonically encoded')
-  }
   const decoded = decodeCanonical(bytes, FEED_ENTRY_MAX_BYTES, 'feed entry')
   if (!decoded.ok) return decoded
   if (!isMap(decoded.value)) return reject(RejectReason.Malformed, 'feed entry is not a map')
-  return reject(RejectReason.Malformed, shapeProblem(decoded.value) ?? 'fields changed between two decodings')
+  const problem = shapeProblem(decoded.value)
+  return problem == null ? accept(decoded.value as unknown as FeedEntryRecord) : reject(RejectReason.Malformed, problem)
 }
 
 /**
