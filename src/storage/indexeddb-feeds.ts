@@ -134,8 +134,9 @@ export function createIndexedDbFeeds (transact: Transact, limits: ChunkLimits, o
       // has seen every result (an auto-commit). Under the 10-tab gossip load this took the receivers'
       // write from p50 29.3/22.6/19.6 to 22.6/19.4/14.5 ms in three A/B pairs (.scratch/pd.prof.ts).
       const plans = appends.map(({ feed, head }) => {
-        const tail = mergesTail(feed, head, limits) ? looseTailOf(head) : undefined
-        if (tail === undefined) return { ...plainWrite(feed, head, limits), replaces: undefined, tail: [...(head.loose === undefined ? [] : looseTailOf(head) ?? []), ...feed] }
+        // A tail starts with the write after a merge: one is remembered only from its start, so it never misses an entry.
+        const tail = head.loose === undefined ? [] : looseTailOf(head)
+        if (tail === undefined || !mergesTail(feed, head, limits)) return { ...plainWrite(feed, head, limits), replaces: undefined, tail: tail === undefined ? undefined : [...tail, ...feed] }
         // Requests run in order: the loose chunks go, then the merged one comes.
         const replaces = IDBKeyRange.bound([head.channel, head.author, head.loose!.from], [head.channel, head.author, head.seq])
         return { chunks: chunksOf([...tail, ...feed], limits), head: nextHead(feed, head, undefined), replaces, tail: undefined }
@@ -148,8 +149,7 @@ export function createIndexedDbFeeds (transact: Transact, limits: ChunkLimits, o
       tx.commit()
       await written
       for (const p of plans) {
-        // A tail is remembered only from its start, so it never misses an entry written before.
-        if (p.tail !== undefined && p.head.loose !== undefined && p.tail[0]?.seq === p.head.loose.from) rememberTail(p.head, p.tail)
+        if (p.tail !== undefined) rememberTail(p.head, p.tail)
         else looseTails.delete(headKey(p.head.channel, p.head.author))
       }
       return plans.map((p) => p.head)
@@ -183,7 +183,7 @@ export function createIndexedDbFeeds (transact: Transact, limits: ChunkLimits, o
           return
         } catch {
           // Another tab wrote one of these feeds (or the write failed): the careful path below decides.
-          for (const { head } of appends) { known.delete(headKey(head.channel, head.author)); looseTails.delete(headKey(head.channel, head.author)) }
+          for (const { head } of appends) known.delete(headKey(head.channel, head.author))
         }
       }
       for (const feed of sorted) looseTails.delete(headKey(feed[0]!.channel, feed[0]!.author))

@@ -18,54 +18,24 @@ import type { FeedEntryRecord } from './entry.ts'
 export function readCanonicalRecord (bytes: Uint8Array): FeedEntryRecord | undefined {
   const r = new Reader(bytes)
   if (!r.expect(MAP_OF_13)) return undefined
-  if (!r.expect(KEY.t)) return undefined
-  const t = r.text(); if (t === undefined) return undefined
-  if (!r.expect(KEY.v)) return undefined
-  const v = r.uint(); if (v === undefined) return undefined
-  if (!r.expect(KEY.ts)) return undefined
-  const ts = r.uint(); if (ts === undefined) return undefined
-  if (!r.expect(KEY.seq)) return undefined
-  const seq = r.uint(); if (seq === undefined) return undefined
-  if (!r.expect(KEY.sig)) return undefined
-  const sig = r.bytes(); if (sig === undefined) return undefined
-  if (!r.expect(KEY.prev)) return undefined
-  const prev = r.nullOrLink(); if (prev === undefined) return undefined
-  if (!r.expect(KEY.room)) return undefined
-  const room = r.text(); if (room === undefined) return undefined
-  if (!r.expect(KEY.type)) return undefined
-  const type = r.text(); if (type === undefined) return undefined
-  if (!r.expect(KEY.author)) return undefined
-  const author = r.bytes(); if (author === undefined) return undefined
-  if (!r.expect(KEY.channel)) return undefined
-  const channel = r.text(); if (channel === undefined) return undefined
-  if (!r.expect(KEY.lamport)) return undefined
-  const lamport = r.uint(); if (lamport === undefined) return undefined
-  if (!r.expect(KEY.payloadHash)) return undefined
-  const payloadHash = r.nullOrLink(); if (payloadHash == null) return undefined
-  if (!r.expect(KEY.payloadSize)) return undefined
-  const payloadSize = r.uint(); if (payloadSize === undefined) return undefined
-  if (!r.atEnd()) return undefined
-  // Fields in the order the generic decoder gives them (the bytes' order), so the two are alike in every way.
-  return { t, v, ts, seq, sig, prev, room, type, author, channel, lamport, payloadHash, payloadSize } as unknown as FeedEntryRecord
+  // Fields in the bytes' order, which is the order the generic decoder gives them, so the two are alike in every way.
+  const record: Record<string, unknown> = {}
+  for (const { name, key, kind } of FIELDS) {
+    if (!r.expect(key)) return undefined
+    const value = kind === 'link' ? r.nullOrLink() ?? undefined : r[kind]()
+    if (value === undefined) return undefined
+    record[name] = value
+  }
+  return r.atEnd() ? record as unknown as FeedEntryRecord : undefined
 }
 
 const MAP_OF_13 = [0xad]
-const keyBytes = (k: string): number[] => [0x60 + k.length, ...[...k].map((c) => c.charCodeAt(0))]
-const KEY = {
-  t: keyBytes('t'),
-  v: keyBytes('v'),
-  ts: keyBytes('ts'),
-  seq: keyBytes('seq'),
-  sig: keyBytes('sig'),
-  prev: keyBytes('prev'),
-  room: keyBytes('room'),
-  type: keyBytes('type'),
-  author: keyBytes('author'),
-  channel: keyBytes('channel'),
-  lamport: keyBytes('lamport'),
-  payloadHash: keyBytes('payloadHash'),
-  payloadSize: keyBytes('payloadSize')
-}
+type Kind = 'text' | 'uint' | 'bytes' | 'nullOrLink' | 'link'
+/** The record's fields in canonical key order (by length, then bytes), each with its key's bytes and how its value is read. */
+const FIELDS = ([
+  ['t', 'text'], ['v', 'uint'], ['ts', 'uint'], ['seq', 'uint'], ['sig', 'bytes'], ['prev', 'nullOrLink'], ['room', 'text'],
+  ['type', 'text'], ['author', 'bytes'], ['channel', 'text'], ['lamport', 'uint'], ['payloadHash', 'link'], ['payloadSize', 'uint']
+] as const).map(([name, kind]: readonly [string, Kind]) => ({ name, kind, key: [0x60 + name.length, ...[...name].map((c) => c.charCodeAt(0))] }))
 
 /** Tag 42, then bytes(37): the identity multibase prefix 0x00 and a CIDv1 whose codec fits one varint byte, sha2-256, 32 bytes. */
 const LINK_HEAD = [0xd8, 0x2a, 0x58, 0x25, 0x00, 0x01]
