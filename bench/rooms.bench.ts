@@ -33,13 +33,18 @@ function countDataChannelSends (): void {
 const dataChannelSends = async (pages: readonly Page[]): Promise<number> =>
   (await Promise.all(pages.map(async (p) => p.evaluate(() => (window as unknown as { dataChannelSends: number }).dataChannelSends)))).reduce((a, b) => a + b, 0)
 
+/**
+ * A user's page, its client at the shipped pace: presence every 20 s, not the e2e tests' 5 s, whose
+ * fourfold presence traffic is no part of the measured workload (in a 10-page room it cost about a
+ * second of the browser's 20 CPU seconds over the timed gossip load).
+ */
 async function openUser (browser: Browser, relay: RelayProcess, name: string, countSends = false): Promise<Page> {
   const context = await browser.newContext()
   if (countSends) await context.addInitScript(countDataChannelSends)
   const page = await context.newPage()
   await page.goto(HARNESS)
   await page.waitForFunction(() => window.peerReady)
-  await page.evaluate(async (b) => window.peer.start(b), [relay.multiaddr])
+  await page.evaluate(async (b) => window.peer.start(b, 'product'), [relay.multiaddr])
   await page.evaluate(async (n) => window.peer.createIdentity(n), name)
   return page
 }
@@ -187,7 +192,7 @@ test('rooms: timeline windows over a 100,000-message channel, paged from Indexed
     await page.evaluate(async ([r, n]) => window.peer.bulkWrite(r, n), [room, BIG_CHANNEL] as const)
     await page.reload()
     await page.waitForFunction(() => window.peerReady)
-    await page.evaluate(async (b) => window.peer.start(b), [relay.multiaddr])
+    await page.evaluate(async (b) => window.peer.start(b, 'product'), [relay.multiaddr])
     const at = (offset: number) => page.evaluate(async ([r, o, l]) => window.peer.timeWindow(r, o, l), [room, offset, WINDOW] as const)
     const opening = await at(BIG_CHANNEL - WINDOW)
     const tail = await at(BIG_CHANNEL - 2 * WINDOW)
