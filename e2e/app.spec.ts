@@ -227,6 +227,8 @@ test.describe('the app over the real relay', () => {
 
       await alice.getByRole('button', { name: /^Connectivity:/ }).click()
       await expect(alice.getByRole('dialog', { name: 'Connectivity' })).toContainText('Peers in this room')
+      // A peer is named by the member whose signed presence notice claimed it.
+      await expect(alice.getByRole('dialog', { name: 'Connectivity' }).getByRole('row', { name: /^Bob \S+ direct \(WebRTC\)/ })).toBeVisible(PEER_TIMEOUT)
       await expectNoA11yViolations(alice)
       await shot(alice, '5-connectivity')
       await alice.getByRole('button', { name: 'Close' }).click()

@@ -1,6 +1,6 @@
 import type { RoomClient } from '../../client/api.ts'
 import { roomNetworkState, stateText } from '../connectivity.ts'
-import { useConnectivity, useRoomPeers, useSyncProgress } from '../hooks.ts'
+import { useConnectivity, useRoomPeers, useRoomSnapshot, useSyncProgress } from '../hooks.ts'
 import { Dialog } from './dialog.tsx'
 import { SyncProgress } from './status-bar.tsx'
 
@@ -9,6 +9,9 @@ export function ConnectivityPanel ({ room, onClose }: { room: RoomClient, onClos
   const c = useConnectivity()
   const peers = useRoomPeers(room)
   const sync = useSyncProgress(room)
+  const members = useRoomSnapshot(room)?.members
+  // A peer's member is known once its presence notice (signed by the member's key) has come.
+  const nameOf = (author: string | undefined): string | undefined => author == null ? undefined : members?.find((m) => m.id === author)?.name
   const state = roomNetworkState(c, peers)
   return (
     <Dialog title='Connectivity' onClose={onClose} wide>
@@ -35,7 +38,7 @@ export function ConnectivityPanel ({ room, onClose }: { room: RoomClient, onClos
             <tbody>
               {peers.map((p) => (
                 <tr key={p.peerId}>
-                  <td className='mono'>{p.peerId.slice(-12)}</td>
+                  <td>{nameOf(p.author) ?? 'unknown member'} <span className='mono hint'>{p.peerId.slice(-12)}</span></td>
                   <td>{p.direct ? 'direct (WebRTC)' : 'relayed'}</td>
                   <td>{p.rttMs != null ? `${Math.round(p.rttMs)} ms` : '—'}</td>
                 </tr>
