@@ -1,5 +1,6 @@
 import { test, type Browser, type Page } from '@playwright/test'
 import { recordMetrics, percentile } from './support/record.ts'
+import { browserCpuSeconds } from './support/process-cpu.ts'
 import { startRelay } from '../e2e/support/relay.ts'
 import { harnessContext, openPeer, NETWORK_HARNESS } from '../e2e/support/network-page.ts'
 import { rawCidOf } from '../src/core/codec/hash.ts'
@@ -89,6 +90,9 @@ test('network: raw RTCDataChannel, gossip across 10 pages, DHT lookups', async (
 
     // load: every page publishes RATE_PER_S messages of PAYLOAD_BYTES for SECONDS
     const perPage = SECONDS * RATE_PER_S
+    // The browser's CPU over the load, read as rooms.bench.ts reads gossip_browser_cpu_s for the same load through the whole client
+    const cpuBefore = browserCpuSeconds()
+    const loadStarted = Date.now()
     await Promise.all(pages.map(async (page, index) => page.evaluate(async ({ t, index, perPage, bytes, rate }) => {
       await new Promise((resolve) => setTimeout(resolve, Math.random() * (1000 / rate)))
       for (let seq = 0; seq < perPage; seq++) {
@@ -100,6 +104,8 @@ test('network: raw RTCDataChannel, gossip across 10 pages, DHT lookups', async (
     const expectedEach = perPage * (PEERS - 1)
     // let stragglers arrive: wait until every page has all, or give up after 10 s and count what came
     await Promise.allSettled(pages.map(async (page) => page.waitForFunction(([t, n]) => window.net.received(t as string).length >= (n), [TOPIC, expectedEach] as const, { timeout: 10_000 })))
+    const cpuAfter = browserCpuSeconds()
+    const loadMs = Date.now() - loadStarted
     const latencies: number[] = []
     let delivered = 0
     for (const page of pages) {
@@ -114,6 +120,7 @@ test('network: raw RTCDataChannel, gossip across 10 pages, DHT lookups', async (
       gossip_raw_p50_ms: { value: round(percentile(latencies, 50)), unit: 'ms (GossipSub alone, no validation or storage)' },
       gossip_raw_p99_ms: { value: round(percentile(latencies, 99)), unit: 'ms (GossipSub alone, no validation or storage)' },
       gossip_raw_delivered: { value: round(delivered / (expectedEach * PEERS)), unit: `fraction of ${expectedEach * PEERS}` },
+      ...(cpuBefore != null && cpuAfter != null ? { gossip_raw_browser_cpu_s: { value: Math.round((cpuAfter - cpuBefore) * 10) / 10, unit: `CPU seconds, all browser processes, over the load and its stragglers (${(loadMs / 1000).toFixed(1)} s wall, 2 cores here); compare gossip_browser_cpu_s` } } : {}),
       dht_find_p50_ms: { value: round(percentile(findMs, 50)), unit: 'ms' }
     })
     await Promise.all(pages.map(async (p) => p.context().close()))
