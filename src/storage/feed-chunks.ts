@@ -48,8 +48,9 @@ export interface ChunkLimits {
   /**
    * Batches smaller than this that continue a feed are written as their own (small) chunks, the
    * cheapest write; when a feed's tail holds this many such chunks, the next one merges them all
-   * into one chunk. Entries that come one at a time (sent, gossiped) thus end up in chunks of this
-   * size, for one rewrite of that many entries per that many messages.
+   * into one chunk. A pause in writes merges a tail of a quarter as many first (IndexedDB backend),
+   * so entries that come one at a time (sent, gossiped) end up in chunks of a few dozen, each
+   * rewritten once, away from the writes when the room pauses at all.
    */
   readonly compactAfter: number
 }
@@ -58,11 +59,12 @@ export interface ChunkLimits {
  * 256 entries keep one chunk around 200 KB; a span of 512 lamports keeps a display-order read to
  * the chunks within 512 lamports of the window, while a busy channel's interleaved feeds (20 authors
  * writing in turn: ~25 entries of each per 512 lamports) still batch a few dozen entries per record.
- * Merging a feed's tail every 16 small writes keeps a gossip write to one small record (rewriting
- * a growing chunk on every message cost the browser process about a third more CPU in a 10-page room)
- * while the newest 50 of a channel written one message at a time read from a handful of chunks.
+ * A gossip write stays one small record (rewriting a growing chunk on every message cost the
+ * browser process about a third more CPU in a 10-page room). Loose tails of 16 or more are merged
+ * in the next pause in writes; the write path merges only a tail of 64, in a room busy without a
+ * pause: a merge in the write path stalled the appends queued behind it (see IdleWork).
  */
-export const DEFAULT_CHUNK_LIMITS: ChunkLimits = { entries: 256, span: 512, compactAfter: 16 }
+export const DEFAULT_CHUNK_LIMITS: ChunkLimits = { entries: 256, span: 512, compactAfter: 64 }
 
 export const entryOfChunk = (chunk: FeedChunk, e: ChunkEntry): StoredFeedEntry => ({
   hash: e.hash, room: chunk.room, channel: chunk.channel, author: chunk.author, seq: e.seq, lamport: e.lamport, bytes: e.bytes, payload: e.payload, receivedAt: e.receivedAt

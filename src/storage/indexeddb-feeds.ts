@@ -3,6 +3,7 @@ import { StorageError } from '../core/errors.ts'
 import type { FeedStore, StoredFeedEntry } from '../core/storage.ts'
 import { type ChunkLimits, type FeedChunk, chunkRangeOf, chunksOf, entriesOfChunk, entryAt, entryOfChunk, pageOfChunks } from './feed-chunks.ts'
 import type { Names, Schema, StoredHead, Transact, Tx } from './indexeddb-schema.ts'
+import { createIdleWork } from './idle-work.ts'
 import { checkLimit, compactBytes, headOf, storableFeedEntry } from './records.ts'
 
 type ChunkStore = IDBPObjectStore<Schema, Names[], 'feedChunks', IDBTransactionMode>
@@ -28,7 +29,7 @@ async function chunkHolding (store: ChunkStore, channel: string, author: string,
 /** Feeds whose last written head is remembered; past this, the memory starts over. */
 const KNOWN_HEADS_LIMIT = 10_000
 /** Feeds whose loose tail is remembered (at most compactAfter entries each); past this, the memory starts over. */
-const LOOSE_TAILS_LIMIT = 256
+const LOOSE_TAILS_LIMIT = 64
 const headKey = (channel: string, author: string): string => JSON.stringify([channel, author])
 
 /** Whether a write appends a few entries right after `head` (a message sent or gossiped). */
@@ -73,14 +74,37 @@ const sameHead = (a: StoredHead | undefined, b: StoredHead): boolean =>
   a !== undefined && a.seq === b.seq && a.hash === b.hash && a.lamport === b.lamport && a.count === b.count &&
   a.loose?.from === b.loose?.from && a.loose?.chunks === b.loose?.chunks
 
+export interface IndexedDbFeedsOptions {
+  readonly singleWriter: boolean
+  /** Pause in writes (ms) after which loose tails are merged (see IdleWork); false: only through compactLooseTails. Default 250. */
+  readonly idleCompactionMs?: number | false
+}
+
+export interface IndexedDbFeeds extends Omit<FeedStore, 'putForkProof' | 'forkProofs'> {
+  /** Merges the loose tails of the feeds this connection wrote, one feed per transaction, until a write comes; resolves to how many it merged. */
+  readonly compactLooseTails: () => Promise<number>
+  /** No idle merging until the next write (the database is closing). */
+  readonly pauseCompaction: () => void
+}
+
+/**
+ * Loose chunks a tail must have before a pause merges it: a quarter of the write path's
+ * compactAfter, so merged chunks still hold a few dozen messages rather than whatever came
+ * between two pauses, and paging reads a handful of records.
+ */
+const idleMergeFrom = (limits: ChunkLimits): number => Math.max(2, Math.ceil(limits.compactAfter / 4))
+/** The pause in writes, in ms, after which loose tails are merged. */
+const IDLE_COMPACTION_MS = 250
+
 /**
  * Feed entries on IndexedDB, stored as chunks (see FeedChunk): a batch becomes one record per run
  * of consecutive entries of a feed, in one transaction with the feed's head (which also counts the
  * feed's entries). Entries that come a few at a time (sent, gossiped) are each written as a small
- * chunk, the cheapest write; once a feed's tail holds `compactAfter` of those, the next such write
- * merges them into one chunk, so paging does not read a record per message.
+ * chunk, the cheapest write. Once writes pause, each feed's loose tail is merged into one chunk, so
+ * paging does not read a record per message; a tail that reaches `compactAfter` chunks without a
+ * pause (a room busy without a break) is merged by the write that gets it there.
  */
-export function createIndexedDbFeeds (transact: Transact, limits: ChunkLimits, options: { readonly singleWriter: boolean }): Omit<FeedStore, 'putForkProof' | 'forkProofs'> {
+export function createIndexedDbFeeds (transact: Transact, limits: ChunkLimits, options: IndexedDbFeedsOptions): IndexedDbFeeds {
   /**
    * The head this connection last wrote for each feed. Another tab may write the same database, so
    * a remembered head is only a guess: a write that relies on it reads the stored head back in the
@@ -163,8 +187,48 @@ export function createIndexedDbFeeds (transact: Transact, limits: ChunkLimits, o
     return plans.map((p) => p.head)
   }
 
+  /** One feed's loose tail merged into one chunk, read back in the same transaction (idle time: round trips cost nothing here). */
+  const mergeLooseTail = async (channel: string, author: string): Promise<boolean> => {
+    const { head, merged } = await transact('compactLooseTails', ['feedChunks', 'feedHeads'], 'readwrite', async (tx) => {
+      const chunks = tx.objectStore('feedChunks')
+      const heads = tx.objectStore('feedHeads')
+      const stored = await heads.get([channel, author])
+      // Another tab may have merged it, or written on: then the stored head is the one to remember.
+      if (stored?.loose === undefined || stored.loose.chunks < idleMergeFrom(limits)) return { head: stored, merged: false }
+      const range = IDBKeyRange.bound([channel, author, stored.loose.from], [channel, author, stored.seq])
+      const entries = (await chunks.getAll(range)).flatMap(entriesOfChunk)
+      await chunks.delete(range)
+      await Promise.all(chunksOf(entries, limits).map(async (c) => chunks.add(c)))
+      const { loose: _merged, ...next } = stored
+      await heads.put(next)
+      return { head: next, merged: true }
+    })
+    if (merged) looseTails.delete(headKey(channel, author))
+    remember([head])
+    return merged
+  }
+
+  let merges = 0
+  const idle = createIdleWork(options.idleCompactionMs ?? IDLE_COMPACTION_MS, async (shouldYield) => {
+    const due = [...known.values()].filter((h) => (h.loose?.chunks ?? 0) >= idleMergeFrom(limits))
+    for (const head of due) {
+      if (shouldYield()) return
+      try {
+        if (await mergeLooseTail(head.channel, head.author)) merges++
+      } catch {
+        // Left as it was (one transaction): the next pause, or the write that reaches compactAfter, merges it.
+      }
+    }
+  })
+
   return {
-    putEntries: async (entries) => {
+    compactLooseTails: async () => {
+      const before = merges
+      await idle.runNow()
+      return merges - before
+    },
+    pauseCompaction: () => { idle.pause() },
+    putEntries: (entries) => idle.write(async () => {
       // Checked before the transaction opens; duplicates inside the batch keep the first.
       const feeds = new Map<string, Map<number, StoredFeedEntry>>()
       for (const e of entries.map(storableFeedEntry)) {
@@ -221,7 +285,7 @@ export function createIndexedDbFeeds (transact: Transact, limits: ChunkLimits, o
           return plan.head
         }))
       }))
-    },
+    }),
     getEntry: (channel, author, seq) => transact('getEntry', ['feedChunks'], 'readonly', async (tx) =>
       entryAt(await chunkHolding(tx.objectStore('feedChunks'), channel, author, seq), seq)),
     getByHash: (hash) => transact('getByHash', ['feedChunks'], 'readonly', async (tx) => {

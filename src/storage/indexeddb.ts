@@ -20,6 +20,14 @@ export interface IndexedDbStorageInit {
    * commit without a round trip back to the page (see createIndexedDbFeeds). Default false.
    */
   readonly singleWriter?: boolean
+  /** Pause in feed writes (ms) after which feeds' loose tails are merged; false: only through compactLooseTails. Default 250. */
+  readonly idleCompactionMs?: number | false
+}
+
+/** The storage port on IndexedDB, and its housekeeping. */
+export interface IndexedDbStorage extends Storage {
+  /** Merges feeds' loose tails now (what a pause in writes does); resolves to how many feeds it merged. */
+  readonly compactLooseTails: () => Promise<number>
 }
 
 /**
@@ -30,7 +38,7 @@ export interface IndexedDbStorageInit {
  * connection or another tab needs a schema upgrade, the connection closes and the next call
  * reopens it.
  */
-export function createIndexedDbStorage (init: IndexedDbStorageInit): Storage {
+export function createIndexedDbStorage (init: IndexedDbStorageInit): IndexedDbStorage {
   const limits = init.chunkLimits ?? DEFAULT_CHUNK_LIMITS
   let opening: Promise<IDBPDatabase<Schema>> | undefined
   let started = false
@@ -78,8 +86,12 @@ export function createIndexedDbStorage (init: IndexedDbStorageInit): Storage {
     }
   }
 
+  const { compactLooseTails, pauseCompaction, ...feedMethods } = createIndexedDbFeeds(transact, limits, {
+    singleWriter: init.singleWriter === true,
+    ...(init.idleCompactionMs !== undefined ? { idleCompactionMs: init.idleCompactionMs } : {})
+  })
   const feeds: FeedStore = {
-    ...createIndexedDbFeeds(transact, limits, { singleWriter: init.singleWriter === true }),
+    ...feedMethods,
     putForkProof: async (proof) => {
       const p = storableForkProof(proof)
       await transact('putForkProof', ['forkProofs'], 'readwrite', async (tx) => {
@@ -121,12 +133,14 @@ export function createIndexedDbStorage (init: IndexedDbStorageInit): Storage {
     feeds,
     authority,
     meta,
+    compactLooseTails,
     async start () {
       started = true
       await database()
     },
     async stop () {
       started = false
+      pauseCompaction()
       const closing = opening
       opening = undefined
       if (closing !== undefined) (await closing.catch(() => undefined))?.close()

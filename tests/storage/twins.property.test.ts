@@ -61,29 +61,42 @@ describe.each(cases)('the memory twin and the IndexedDB backend agree (%s)', (_n
 
 // Entries that come one at a time, as sent and gossiped ones do, with payloads removed or replaced
 // between them: the path where the only writer appends and merges tails from what it remembers.
+// Now and then writes pause and loose tails are merged, alone or with an append arriving meanwhile.
 const opArb = fc.oneof(
   { weight: 4, arbitrary: fc.record({ op: fc.constant('append' as const), feed: fc.nat(1), count: fc.oneof({ weight: 5, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: fc.constant(2) }) }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('payload' as const), feed: fc.nat(1), back: fc.nat(2), remove: fc.boolean() }) }
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('payload' as const), feed: fc.nat(1), back: fc.nat(2), remove: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('pause' as const), feed: fc.nat(1), appendMeanwhile: fc.boolean() }) }
 )
 
-describe.each(cases)('the memory twin and the IndexedDB backend agree on entries that come a few at a time (%s)', (_name, chunkLimits, singleWriter) => {
+// And a tail that a pause merges from 2 loose chunks, well before the write path would (at 8).
+const pauseLimits = { entries: 3, span: 3, compactAfter: 8 }
+const appendCases = [...cases, ['tails merged by a pause from 2 small writes, by the write path at 8', pauseLimits, false] as const, ['tails merged by a pause from 2 small writes, by the write path at 8, as the only writer', pauseLimits, true] as const]
+
+describe.each(appendCases)('the memory twin and the IndexedDB backend agree on entries that come a few at a time (%s)', (_name, chunkLimits, singleWriter) => {
   it('on every entry, payload, count, head and page after any run of appends and payload changes', async () => {
     await fc.assert(fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 80 }), async (ops) => {
       const twin = createMemoryStorage()
-      const idb = createIndexedDbStorage({ name: `twins-appends-${++n}`, singleWriter, ...(chunkLimits === undefined ? {} : { chunkLimits }) })
+      const idb = createIndexedDbStorage({ name: `twins-appends-${++n}`, singleWriter, idleCompactionMs: false, ...(chunkLimits === undefined ? {} : { chunkLimits }) })
       await Promise.all([twin.start(), idb.start()])
       const feeds = [[channels[0]!, authors[0]!], [channels[1]!, authors[1]!]] as const
       const tops = [0, 0]
       try {
         for (const step of ops) {
           const [channel, author] = feeds[step.feed]!
-          if (step.op === 'append') {
-            const batch = Array.from({ length: step.count }, (_, i): StoredFeedEntry => {
+          const next = (count: number): StoredFeedEntry[] => {
+            const batch = Array.from({ length: count }, (_, i): StoredFeedEntry => {
               const seq = tops[step.feed]! + i + 1
               return { hash: asEntryHash(`h-${channel}-${author}-${seq}`), room: asRoomId('r'), channel, author, seq, lamport: seq, bytes: new Uint8Array([seq]), payload: new Uint8Array([seq, 0]), receivedAt: seq }
             })
-            tops[step.feed]! += step.count
+            tops[step.feed]! += count
+            return batch
+          }
+          if (step.op === 'append') {
+            const batch = next(step.count)
             await Promise.all([twin.feeds.putEntries(batch), idb.feeds.putEntries(batch)])
+          } else if (step.op === 'pause') {
+            const meanwhile = step.appendMeanwhile ? next(1) : []
+            await Promise.all([idb.compactLooseTails(), twin.feeds.putEntries(meanwhile), idb.feeds.putEntries(meanwhile)])
           } else {
             const seq = Math.max(1, tops[step.feed]! - step.back)
             const payload = step.remove ? null : new Uint8Array([seq, 1])
