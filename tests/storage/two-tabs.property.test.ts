@@ -17,7 +17,7 @@ const authors = ['a', 'b'].map((a) => asAuthorId(a.repeat(64)))
  * A step: one tab writes `count` entries of a feed, starting `back` entries before its end (some
  * already written), now and then a forked version of them (`variant`): the first stored must stay.
  */
-const stepArb = fc.record({ tab: fc.integer({ min: 0, max: 1 }), author: fc.integer({ min: 0, max: 1 }), count: fc.integer({ min: 1, max: 3 }), back: fc.constantFrom(0, 0, 0, 1, 2), variant: fc.constantFrom(0, 0, 1) })
+const stepArb = fc.record({ tab: fc.integer({ min: 0, max: 1 }), author: fc.integer({ min: 0, max: 1 }), count: fc.integer({ min: 1, max: 3 }), back: fc.constantFrom(0, 0, 0, 1, 2), variant: fc.constantFrom(0, 0, 1), otherMerges: fc.constantFrom(false, false, true) })
 
 const entry = (author: number, seq: number, variant: number): StoredFeedEntry => ({
   hash: asEntryHash(`h-${author}-${seq}-${variant}`),
@@ -34,22 +34,24 @@ async function observe (s: Storage): Promise<unknown> {
 
 let n = 0
 
-describe.each([['default chunk limits', undefined], ['tails merged after 3 small writes', { entries: 3, span: 8, compactAfter: 3 }]] as const)('two tabs writing one database (%s)', (_name, chunkLimits) => {
+// The third: a pause merges a tail from 2 small writes (a quarter of compactAfter), before the write path would.
+describe.each([['default chunk limits', undefined], ['tails merged after 3 small writes', { entries: 3, span: 8, compactAfter: 3 }], ['tails merged in pauses from 2 small writes', { entries: 3, span: 8, compactAfter: 8 }]] as const)('two tabs writing one database (%s)', (_name, chunkLimits) => {
   it('keep the counts, heads and pages one store would keep, whichever tab writes each batch', async () => {
     await fc.assert(fc.asyncProperty(fc.array(stepArb, { minLength: 1, maxLength: 14 }), async (steps) => {
       const name = `two-tabs-${++n}`
-      const limits = chunkLimits === undefined ? {} : { chunkLimits }
+      const limits = { idleCompactionMs: false as const, ...(chunkLimits === undefined ? {} : { chunkLimits }) }
       const tabs = [createIndexedDbStorage({ name, ...limits }), createIndexedDbStorage({ name, ...limits })]
       const twin = createMemoryStorage()
       await Promise.all([twin.start(), ...tabs.map(async (t) => t.start())])
       try {
         const ends = [0, 0]
-        for (const { tab, author, count, back, variant } of steps) {
+        for (const { tab, author, count, back, variant, otherMerges } of steps) {
           const from = Math.max(1, ends[author]! + 1 - back)
           const batch = Array.from({ length: count }, (_, i) => entry(author, from + i, variant))
           ends[author] = Math.max(ends[author]!, from + count - 1)
           await twin.feeds.putEntries(batch)
-          await tabs[tab]!.feeds.putEntries(batch)
+          // Now and then the other tab's writes have paused: it merges the tails it wrote while this one writes.
+          await Promise.all([tabs[tab]!.feeds.putEntries(batch), otherMerges ? tabs[1 - tab]!.compactLooseTails() : undefined])
         }
         const expected = await observe(twin)
         expect(await observe(tabs[0]!)).toEqual(expected)
