@@ -254,8 +254,11 @@ export type ClientEventMap = {
   sync: { room: RoomId }
   peers: { room: RoomId }
   profile: { author: AuthorId }
-  /** A message that mentions the user or arrives in a channel not being viewed. */
-  notify: { room: RoomId, channel: ChannelId, message: MessageSnapshot, mention: boolean }
+  /**
+   * A message that mentions the user or arrives live in a channel not being viewed. `message` builds
+   * its snapshot on call: most listeners (a visible tab) show a badge and never need it.
+   */
+  notify: { room: RoomId, channel: ChannelId, message: () => MessageSnapshot | undefined, mention: boolean }
 }
 
 export interface ClientEvents {

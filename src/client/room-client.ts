@@ -143,11 +143,12 @@ export function createRoomClient (components: RoomClientComponents): RoomHandle 
         if (entry.author === myId || myKey == null) continue
         const mayMention = entry.payload != null && includesBytes(entry.payload, myKey)
         if (!live && !mayMention) continue
-        const message = view.messageOf(entry)
-        if (message == null) continue
-        const mention = myId != null && message.mentions.includes(myId)
+        // Folding the message costs a payload decode per live message: only a possible mention needs it now.
+        const folded = mayMention ? view.messageOf(entry) : undefined
+        if (mayMention && folded == null) continue
+        const mention = myId != null && folded?.mentions.includes(myId) === true
         if (mention) await read.mentioned(channel)
-        if (mention || (live && channel !== viewing)) events.emit('notify', { room, channel, message, mention })
+        if (mention || (live && channel !== viewing)) events.emit('notify', { room, channel, message: () => folded ?? view.messageOf(entry), mention })
       }
       events.emit('timeline', { room, channel })
     }

@@ -10,8 +10,10 @@ export function useDesktopNotifications (onOpen: (room: RoomId) => void): void {
   const client = useClient()
   const onOpenRef = useRef(onOpen)
   onOpenRef.current = onOpen
-  useEffect(() => client.events.on('notify', ({ room, message, mention }) => {
+  useEffect(() => client.events.on('notify', ({ room, message: messageOf, mention }) => {
     if (!document.hidden || !('Notification' in window) || Notification.permission !== 'granted') return
+    const message = messageOf()
+    if (message == null) return
     const roomName = client.rooms().find((r) => r.id === room)?.name ?? 'Peer Rooms'
     const author = client.profile(message.author)?.name ?? 'Someone'
     const notification = new Notification(mention ? `${author} mentioned you in ${roomName}` : roomName, {
