@@ -21,6 +21,17 @@ async function chunksOverlapping (store: ChunkStore, channel: string, author: st
   return first === null ? inside : [first.value, ...inside]
 }
 
+/**
+ * Replaces the chunks of a feed's loose tail (seqs `from` to head.seq) with full-size chunks of
+ * those entries followed by `after`, read back in the same transaction.
+ */
+async function rewriteLooseTail (chunks: IDBPObjectStore<Schema, ['feedChunks', 'feedHeads'], 'feedChunks', 'readwrite'>, head: StoredHead, from: number, after: readonly StoredFeedEntry[], limits: ChunkLimits): Promise<void> {
+  const range = IDBKeyRange.bound([head.channel, head.author, from], [head.channel, head.author, head.seq])
+  const merged = chunksOf([...(await chunks.getAll(range)).flatMap(entriesOfChunk), ...after], limits)
+  await chunks.delete(range)
+  await Promise.all(merged.map(async (c) => chunks.add(c)))
+}
+
 /** The chunk that holds seq, if any: the one with the highest firstSeq at or below it. */
 async function chunkHolding (store: ChunkStore, channel: string, author: string, seq: number): Promise<FeedChunk | undefined> {
   return (await store.openCursor(IDBKeyRange.bound([channel, author], [channel, author, seq]), 'prev'))?.value
@@ -123,9 +134,9 @@ export function createIndexedDbFeeds (transact: Transact, limits: ChunkLimits, o
    * With a single writer, each feed's loose tail as this connection wrote it: the write that merges
    * the tail into one chunk then needs nothing read back. It deletes the loose chunks and adds the
    * merged one blind, in the one round trip of any append, where reading them took four round trips
-   * in a row, each waiting on a busy page. Under the 10-tab gossip load one write in sixteen per
-   * feed is a merge, and everything queued behind it waited too: merges took p50 112 ms.
-   * Forgotten whenever a write or a payload change touches the feed some other way.
+   * in a row, each waiting on a busy page (when the write path still merged every 16 small writes,
+   * such merges took p50 112 ms under the 10-tab gossip load, and everything queued behind them
+   * waited). Forgotten whenever a write or a payload change touches the feed some other way.
    */
   const looseTails = new Map<string, StoredFeedEntry[]>()
   /** The remembered loose tail of the feed at `head`, if it is exactly the one the head describes. */
@@ -195,10 +206,7 @@ export function createIndexedDbFeeds (transact: Transact, limits: ChunkLimits, o
       const stored = await heads.get([channel, author])
       // Another tab may have merged it, or written on: then the stored head is the one to remember.
       if (stored?.loose === undefined || stored.loose.chunks < idleMergeFrom(limits)) return { head: stored, merged: false }
-      const range = IDBKeyRange.bound([channel, author, stored.loose.from], [channel, author, stored.seq])
-      const entries = (await chunks.getAll(range)).flatMap(entriesOfChunk)
-      await chunks.delete(range)
-      await Promise.all(chunksOf(entries, limits).map(async (c) => chunks.add(c)))
+      await rewriteLooseTail(chunks, stored, stored.loose.from, [], limits)
       const { loose: _merged, ...next } = stored
       await heads.put(next)
       return { head: next, merged: true }
@@ -271,10 +279,7 @@ export function createIndexedDbFeeds (transact: Transact, limits: ChunkLimits, o
           const loose = head?.loose
           if (head !== undefined && loose !== undefined && mergesTail(feed, head, limits)) {
             // Entries that came a few at a time: the feed's loose tail and these become one chunk.
-            const range = IDBKeyRange.bound([top.channel, top.author, loose.from], [top.channel, top.author, head.seq])
-            const merged = chunksOf([...(await chunks.getAll(range)).flatMap(entriesOfChunk), ...feed], limits)
-            await chunks.delete(range)
-            await Promise.all(merged.map(async (c) => chunks.add(c)))
+            await rewriteLooseTail(chunks, head, loose.from, feed, limits)
             const next = nextHead(feed, head, undefined)
             await heads.put(next)
             return next
