@@ -93,14 +93,7 @@ test('network: raw RTCDataChannel, gossip across 10 pages, DHT lookups', async (
     // The browser's CPU over the load, read as rooms.bench.ts reads gossip_browser_cpu_s for the same load through the whole client
     const cpuBefore = browserCpuSeconds()
     const loadStarted = Date.now()
-    await Promise.all(pages.map(async (page, index) => page.evaluate(async ({ t, index, perPage, bytes, rate }) => {
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * (1000 / rate)))
-      for (let seq = 0; seq < perPage; seq++) {
-        const head = JSON.stringify({ from: index, seq, sent: performance.timeOrigin + performance.now() })
-        void window.net.publish(t, head + ' '.repeat(Math.max(0, bytes - head.length)))
-        await new Promise((resolve) => setTimeout(resolve, 1000 / rate))
-      }
-    }, { t: TOPIC, index, perPage, bytes: PAYLOAD_BYTES, rate: RATE_PER_S })))
+    await Promise.all(pages.map(async (page, index) => page.evaluate(async ([t, from, count, rate, bytes]) => window.net.steadyLoad(t as string, from, count, rate as number, bytes as number), [TOPIC, index, perPage, RATE_PER_S, PAYLOAD_BYTES] as const)))
     const expectedEach = perPage * (PEERS - 1)
     // let stragglers arrive: wait until every page has all, or give up after 10 s and count what came
     await Promise.allSettled(pages.map(async (page) => page.waitForFunction(([t, n]) => window.net.received(t as string).length >= (n), [TOPIC, expectedEach] as const, { timeout: 10_000 })))

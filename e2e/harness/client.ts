@@ -13,6 +13,7 @@ import { NetworkProfile } from '../../src/network/index.ts'
 import { ROOM_SYNC_PROTOCOL, roomTopics } from '../../src/network/room-topics.ts'
 import { writeMessage } from '../../src/network/length-prefixed.ts'
 import { createIndexedDbStorage } from '../../src/storage/indexeddb.ts'
+import { steadySchedule } from './load-schedule.ts'
 
 const DB = 'peer-rooms-harness'
 let client: ReturnType<typeof createPeerClient> | undefined
@@ -130,22 +131,18 @@ const peer = {
   arrivals: () => arrivals,
   arrivalCount: () => arrivals.length,
   /**
-   * Sends `count` messages at `perSecond`, starting after a random phase within one period; each text
-   * is JSON `{ sent, tag, seq }` (sent on the arrivals' clock, taken as send is called) padded to `bytes`.
-   * Resolves when every send has resolved.
+   * Sends `count` messages at `perSecond`, each at a random moment within its own period
+   * (load-schedule.ts); each text is JSON `{ sent, tag, seq }` (sent on the arrivals' clock, taken as
+   * send is called) padded to `bytes`. Resolves when every send has resolved.
    */
   async steadyLoad (room: string, tag: string, count: number, perSecond: number, bytes: number): Promise<void> {
-    const period = 1000 / perSecond
-    const start = performance.now() + Math.random() * period
     const r = roomOf(room)
     const channel = channelNamed(room, 'general')
     const sends: Array<Promise<unknown>> = []
-    for (let seq = 0; seq < count; seq++) {
-      const due = start + seq * period
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - performance.now())))
+    await steadySchedule(count, perSecond, (seq) => {
       const head = JSON.stringify({ sent: performance.timeOrigin + performance.now(), tag, seq })
       sends.push(r.send(channel, head + ' '.repeat(Math.max(0, bytes - head.length))))
-    }
+    })
     await Promise.all(sends)
   },
   /**

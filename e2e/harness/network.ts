@@ -5,6 +5,7 @@ import { createMemoryStorage } from '../../src/storage/memory.ts'
 import { signerFromSeed } from '../../src/core/identity/ed25519.ts'
 import { hexToBytes } from '@noble/hashes/utils.js'
 import type { AuthorId } from '../../src/core/types.ts'
+import { steadySchedule } from './load-schedule.ts'
 
 /** A delivered message; `at` is wall-clock ms with sub-ms precision, comparable across pages of one machine. */
 interface Received { readonly text: string, readonly from: string, readonly at: number }
@@ -47,6 +48,11 @@ const net = {
     })
   },
   publish: async (topic: string, text: string) => started().publish(topic, encoder.encode(text)),
+  /** The rooms bench's steady load (load-schedule.ts) on a bare topic: texts are JSON `{ from, seq, sent }` padded to `bytes`. */
+  steadyLoad: async (topic: string, from: number, count: number, perSecond: number, bytes: number): Promise<void> => steadySchedule(count, perSecond, (seq) => {
+    const head = JSON.stringify({ from, seq, sent: performance.timeOrigin + performance.now() })
+    void started().publish(topic, encoder.encode(head + ' '.repeat(Math.max(0, bytes - head.length))))
+  }),
   received: (topic: string): Received[] => received.get(topic) ?? [],
   topicPeers: (topic: string) => started().topicPeers(topic),
   provide: async (cid: string) => { await started().provide(CID.parse(cid)) },
