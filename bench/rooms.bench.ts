@@ -131,8 +131,8 @@ test('rooms: gossip to stored, 10 pages', async ({ browser }) => {
     await Promise.all(pages.map(async (p) => p.evaluate(async ([r, n]) => window.peer.waitForTotal(r, n as number), [chat, GOSSIP_PAGES] as const)))
     for (const p of pages) await p.evaluate((r) => { window.peer.recordArrivals(r) }, chat)
 
-    // The workload: every page sends GOSSIP_RATE messages/s of ~GOSSIP_BYTES, each page with
-    // its own random phase; send -> committed at every other page. The first GOSSIP_WARMUP_SECONDS of
+    // The workload: every page sends GOSSIP_RATE messages/s of ~GOSSIP_BYTES, each message at
+    // a random moment within its own period (load-schedule.ts); send -> committed at every other page. The first GOSSIP_WARMUP_SECONDS of
     // it are not timed: ten renderers compiling the same hot paths at once and a mesh still settling
     // after nine joins are a start-up cost (reported apart as gossip_warmup_*), not the steady state.
     // Then GOSSIP_SECONDS of the same load, timed.
