@@ -86,6 +86,8 @@ test('network: raw RTCDataChannel, gossip across 10 pages, DHT lookups', async (
       for (const page of pages) {
         await page.waitForFunction(([t, n]) => window.net.topicPeers(t as string).length >= (n), [TOPIC, PEERS - 1] as const, { timeout: 60_000 })
       }
+      // Every page reaches every other directly: the mesh the client runs in that room (mesh-degree.ts).
+      for (const page of pages) await page.evaluate(() => { window.net.thinMesh() })
     })
 
     // load: every page publishes RATE_PER_S messages of PAYLOAD_BYTES for SECONDS

@@ -42,6 +42,10 @@ test.describe('rooms over the real relay', () => {
       expect(members.sort()).toEqual([await idOf(a), await idOf(b), await idOf(c)].sort())
     })
 
+    await test.step('each tab reaches the two others directly, so it thins its GossipSub mesh (mesh-degree.ts)', async () => {
+      for (const p of [a, b, c]) await expect.poll(() => p.evaluate(() => window.peer.meshDegree()), { timeout: 15_000 }).toBe(1)
+    })
+
     await test.step('profiles, typing and the delivery indicator travel between the peers', async () => {
       await expect.poll(async () => (await a.evaluate((r) => window.peer.room(r).members.map((m) => m.name), room)).sort()).toEqual(['alice', 'bob', 'carol'])
       await expect.poll(async () => (await c.evaluate((r) => window.peer.room(r).members.map((m) => m.name), room)).sort()).toEqual(['alice', 'bob', 'carol'])

@@ -194,6 +194,8 @@ const peer = {
     await writeMessage(stream, new TextEncoder().encode('this is not a sync message'))
   },
   peerId: () => started().node()!.peerId,
+  /** The GossipSub mesh degree this tab runs now (mesh-degree.ts). */
+  meshDegree: () => started().node()!.meshDegree().D,
   /** Whether this tab holds an open connection to a peer. */
   connectedTo: (peer: string) => started().node()!.status().connections.some((c) => c.peerId === peer),
   /** This tab's connections: peer, direct or relayed, transport (diagnostics). */

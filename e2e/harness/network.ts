@@ -6,6 +6,7 @@ import { signerFromSeed } from '../../src/core/identity/ed25519.ts'
 import { hexToBytes } from '@noble/hashes/utils.js'
 import type { AuthorId } from '../../src/core/types.ts'
 import { steadySchedule } from './load-schedule.ts'
+import { THIN_MESH } from '../../src/network/mesh-degree.ts'
 
 /** A delivered message; `at` is wall-clock ms with sub-ms precision, comparable across pages of one machine. */
 interface Received { readonly text: string, readonly from: string, readonly at: number }
@@ -55,6 +56,8 @@ const net = {
   }),
   received: (topic: string): Received[] => received.get(topic) ?? [],
   topicPeers: (topic: string) => started().topicPeers(topic),
+  /** The mesh a client tab runs once it reaches every member directly (mesh-degree.ts). */
+  thinMesh: () => { started().meshDegree(THIN_MESH) },
   provide: async (cid: string) => { await started().provide(CID.parse(cid)) },
   findProviders: async (cid: string) => started().findProviders(CID.parse(cid), { signal: AbortSignal.timeout(10_000) }),
   dial: async (target: string | string[]) => started().dialPeer(target, { signal: AbortSignal.timeout(20_000) }),

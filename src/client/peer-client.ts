@@ -8,6 +8,7 @@ import type { Storage, StoredFeedEntry } from '../core/storage.ts'
 import { type RoomId, asRoomId } from '../core/types.ts'
 import { type BackoffInit, backoffDelay } from '../network/backoff.ts'
 import { type NetworkConfig, NetworkProfile, type PeerNode, createPeerNode } from '../network/index.ts'
+import { meshDegreeFor } from '../network/mesh-degree.ts'
 import { createRoomProfilesServer } from '../network/room-profiles.ts'
 import { createRoomSyncServer } from '../network/room-sync.ts'
 import { createIndexedDbStorage } from '../storage/indexeddb.ts'
@@ -108,6 +109,19 @@ export function createPeerClient (init: PeerClientInit = {}): PeerClient & PeerC
   events.on('room', () => { roomList = undefined })
   events.on('connectivity', () => { connectivity = undefined })
   events.on('peers', () => { connectivity = undefined })
+
+  /**
+   * Thins the GossipSub mesh while this tab gossips directly with every online member of every room
+   * it is in, and widens it again as soon as one is reached only through others (mesh-degree.ts).
+   * Checked when connections change and when a presence notice or the periodic round names peers.
+   */
+  const fitMesh = (): void => {
+    if (node == null) return
+    const degree = meshDegreeFor([...rooms.values()].flatMap((j) => j.session == null ? [] : [{ online: j.handle.onlinePeers(), direct: new Set(j.session.gossipPeers()) }]))
+    if (node.meshDegree().D !== degree.D) node.meshDegree(degree)
+  }
+  events.on('connectivity', fitMesh)
+  events.on('peers', fitMesh)
 
   const signer = (): Identity | undefined => identity
   const badPeer = (peer: string, detail: string): void => {

@@ -49,6 +49,8 @@ export interface RoomHandle extends RoomClient {
   /** Peers or sync progress changed: snapshots must be rebuilt. */
   changed (): void
   authorOfPeer (peer: string): AuthorId | undefined
+  /** The peers whose presence said they are a member's, of the members seen online. */
+  onlinePeers (): string[]
   /** `peer` holds `author`'s feed in `channel` up to `seq` (its sync Hello, or what we served it). */
   peerHolds (peer: string, channel: ChannelId, author: AuthorId, seq: number): void
 }
@@ -286,6 +288,10 @@ export function createRoomClient (components: RoomClientComponents): RoomHandle 
     },
     changed,
     authorOfPeer: (peer) => peerAuthors.get(peer),
+    onlinePeers () {
+      const now = Date.now()
+      return [...peerAuthors].filter(([, author]) => now - (lastSeen.get(author) ?? -Infinity) < ONLINE_MS).map(([peer]) => peer)
+    },
     peerHolds (peer, channel, author, seq) {
       if (author !== me()?.id || !delivery.peerHolds(peer, channel, seq)) return
       viewOf(channel).invalidate()

@@ -50,6 +50,8 @@ export interface RoomSession {
   /** Provides the room key once the DHT has someone to store it (a provide before that is lost). */
   provide (): void
   hasPeers (): boolean
+  /** The peers this tab exchanges the room's messages with directly. */
+  gossipPeers (): readonly string[]
 }
 
 export function createRoomSession (components: RoomSessionComponents, init: RoomSessionInit): RoomSession {
@@ -222,6 +224,7 @@ export function createRoomSession (components: RoomSessionComponents, init: Room
       // it from the profiles request after its sync, or from the re-announce its presence triggers.
       await publishProfile(true)
     },
-    hasPeers: () => (gossip?.peers().length ?? 0) > 0
+    hasPeers: () => (gossip?.peers().length ?? 0) > 0,
+    gossipPeers: () => gossip?.peers() ?? []
   }
 }

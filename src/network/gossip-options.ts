@@ -1,5 +1,6 @@
 import { StrictNoSign, type GossipsubOpts } from '@libp2p/gossipsub'
 import { sha256 } from '@noble/hashes/sha2.js'
+import { WIDE_MESH } from './mesh-degree.ts'
 
 /**
  * GossipSub's StrictNoSign message id (the SHA-256 of the data, the same bytes as the library's
@@ -21,8 +22,9 @@ export const messageId = (msg: { readonly data: Uint8Array }): Uint8Array => sha
  *   that we are connected to, not only to the D mesh peers, so in a room whose members hold direct
  *   WebRTC connections to each other a message takes one hop.
  * - heartbeatInterval 500 ms (default 1 s): the mesh repairs itself twice as fast after churn.
- * - D 3 / Dlo 2 / Dhi 4 / Dout 1 / Dscore 2 / Dlazy 6 (defaults 6 / 4 / 12 / 2 / 4 / 6): with
- *   floodPublish and direct WebRTC links the publisher already reaches everyone it is connected to,
+ * - D 3 / Dlo 2 / Dhi 4 / Dout 1 / Dscore 2 / Dlazy 6 (defaults 6 / 4 / 12 / 2 / 4 / 6): the
+ *   {@link WIDE_MESH} every tab starts with (one that reaches every member directly thins it, see
+ *   mesh-degree.ts). With floodPublish and direct WebRTC links the publisher already reaches everyone it is connected to,
  *   and each mesh peer answers every message it accepts with a forward or (gossipsub 1.2, for
  *   messages of 512 B and more) an IDONTWANT, both pure overhead in such a room. A Dhi of 8 let the
  *   mesh grow to nearly every peer of a 10-tab room: ~7 IDONTWANTs per message received. A mesh of
@@ -41,11 +43,7 @@ export function gossipOptions (overrides: Partial<GossipsubOpts> = {}): Partial<
     msgIdFn: messageId,
     floodPublish: true,
     heartbeatInterval: 500,
-    D: 3,
-    Dlo: 2,
-    Dhi: 4,
-    Dout: 1,
-    Dscore: 2,
+    ...WIDE_MESH,
     Dlazy: 6,
     batchPublish: true,
     allowPublishToZeroTopicPeers: true,

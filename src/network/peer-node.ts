@@ -17,6 +17,7 @@ import { NetworkError, NotStartedError } from './errors.ts'
 import { signUserRecord, userRecordKey, validateUserRecord, dhtUserRecordSelector, type RoutingHint, type UserRecord } from './user-record.ts'
 import { NetworkState, type NetworkStatus, type ConnectionInfo, sameStatus } from './status.ts'
 import { connectionForStream } from './stream-connection.ts'
+import type { MeshDegree } from './mesh-degree.ts'
 
 export { NetworkProfile }
 
@@ -101,6 +102,8 @@ export interface PeerNode {
   publish (topic: string, bytes: Uint8Array): Promise<{ recipients: number }>
   /** Peers known to be subscribed to `topic`. */
   topicPeers (topic: string): string[]
+  /** How many peers each topic's mesh keeps from the next heartbeat on (mesh-degree.ts); the current one. */
+  meshDegree (degree?: MeshDegree): MeshDegree
 
   /** Serves a stream protocol; the handler owns the stream (see length-prefixed.ts for request/response). */
   handle (protocol: string, handler: (stream: Stream, fromPeer: string) => void | Promise<void>): Promise<void>
@@ -593,6 +596,16 @@ class LibP2pPeerNode implements PeerNode {
 
   topicPeers (topic: string): string[] {
     return this.libp2p.services.pubsub.getSubscribers(topic).map((p) => p.toString())
+  }
+
+  meshDegree (degree?: MeshDegree): MeshDegree {
+    // GossipSub takes its degrees as options only, and its router reads them from its options object
+    // (public on the class, not on the service interface) at each heartbeat and each join
+    // (@libp2p/gossipsub 17.1): changing them there is how a running router changes degree.
+    // tests/network/mesh-degree.test.ts fails if a version stops reading them there.
+    const opts = (this.libp2p.services.pubsub as unknown as { readonly opts: Record<keyof MeshDegree, number> }).opts
+    if (degree != null) Object.assign(opts, degree)
+    return { D: opts.D, Dlo: opts.Dlo, Dhi: opts.Dhi, Dout: opts.Dout, Dscore: opts.Dscore }
   }
 
   // ---- streams ----
