@@ -1,5 +1,6 @@
 import { test, expect, type Page } from '@playwright/test'
-import { idOf, join, openUser, texts, total, createOpenRoom } from './support/client-page.ts'
+import { CLIENT_HARNESS, idOf, join, openUser, texts, total, createOpenRoom } from './support/client-page.ts'
+import { harnessContext } from './support/network-page.ts'
 import { relaysStoppedAfterEach } from './support/relay.ts'
 
 const names = async (page: Page, room: string): Promise<string[]> =>
@@ -214,5 +215,34 @@ test.describe('rooms over the real relay', () => {
     await expect.poll(() => b.evaluate((p) => window.peer.connectedTo(p), alice), { timeout: 8_000 }).toBe(false)
     // Her only tab is gone, so she is shown offline now, not 90 s after her last presence notice.
     await expect.poll(aliceOnline).toBe(false)
+  })
+
+  test('a member reached only through another tab: that tab keeps the wide mesh and still gets every message, the tab that reaches both thins', async ({ browser }) => {
+    const relay = await startRelay()
+    const a = await openUser(browser, relay, 'alice')
+    const { room, link } = await createOpenRoom(a, 'mesh room')
+    // Bob may open one RTCPeerConnection, his link to Alice: Carol, who joins later, reaches him only
+    // over a relayed circuit, and GossipSub does not run on those.
+    const b = await (await harnessContext(browser)).newPage()
+    await b.goto(CLIENT_HARNESS)
+    await b.waitForFunction(() => window.peerReady)
+    await b.evaluate(async (r) => window.peer.start(r, 'test', 1), [relay.multiaddr])
+    await b.evaluate(async () => window.peer.createIdentity('bob'))
+    await join(b, link, room, 'mesh room')
+    const c = await openUser(browser, relay, 'carol')
+    await join(c, link, room, 'mesh room')
+    const [alice, carol] = await Promise.all([a, c].map(async (p) => p.evaluate(() => window.peer.peerId())))
+    await expect.poll(() => c.evaluate((p) => window.peer.connections().some((x) => x.peerId === p && x.kind === 'direct'), alice)).toBe(true)
+
+    // Bob hears of Carol through Alice: he widens; Alice, who reaches both directly, thins.
+    await expect.poll(() => b.evaluate((r) => window.peer.room(r).members.find((m) => m.name === 'carol')?.online, room), { timeout: 20_000 }).toBe(true)
+    await expect.poll(() => b.evaluate(() => window.peer.meshDegree()), { timeout: 20_000 }).toBe(3)
+    await expect.poll(() => a.evaluate(() => window.peer.meshDegree()), { timeout: 20_000 }).toBe(1)
+    expect(await b.evaluate((p) => window.peer.connections().some((x) => x.peerId === p && x.kind === 'direct'), carol)).toBe(false)
+
+    // Messages still reach every member, through Alice between Bob and Carol.
+    await sendAndSee(c, room, 'from carol', [a, b])
+    await sendAndSee(b, room, 'from bob', [a, c])
+    await sendAndSee(a, room, 'from alice', [b, c])
   })
 })

@@ -41,10 +41,12 @@ const peer = {
   /**
    * Starts (or, after a reload, restarts) the client against the given relays. Tests repeat the
    * client's presence and lookup round every 5 s, so recoveries show within a test's patience;
-   * `pace: 'product'` keeps the shipped period (benches measure what users run).
+   * `pace: 'product'` keeps the shipped period (benches measure what users run). A
+   * `rtcConnectionBudget` makes the tab refuse WebRTC once it has opened that many connections.
    */
-  async start (bootstrap: string[], pace: 'test' | 'product' = 'test'): Promise<void> {
-    client = createPeerClient({ storage, network: { bootstrap, profile: NetworkProfile.Loopback }, linkOrigin: location.origin, ...(pace === 'test' ? { refreshIntervalMs: 5_000 } : {}) })
+  async start (bootstrap: string[], pace: 'test' | 'product' = 'test', rtcConnectionBudget?: number): Promise<void> {
+    const network = { bootstrap, profile: NetworkProfile.Loopback, ...(rtcConnectionBudget != null ? { rtcConnectionBudget } : {}) }
+    client = createPeerClient({ storage, network, linkOrigin: location.origin, ...(pace === 'test' ? { refreshIntervalMs: 5_000 } : {}) })
     await client.start()
   },
   stop: async () => started().stop(),

@@ -202,6 +202,7 @@ export function createPeerClient (init: PeerClientInit = {}): PeerClient & PeerC
       bootstrap: network.bootstrap,
       profile: network.profile,
       ...(network.iceServers != null ? { iceServers: network.iceServers } : {}),
+      ...(network.rtcConnectionBudget != null ? { rtcConnectionBudget: network.rtcConnectionBudget } : {}),
       ...(network.profile === NetworkProfile.Loopback ? { reprovideIntervalMs: 60_000 } : {})
     })
     const server = createRoomSyncServer({ node }, {

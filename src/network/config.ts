@@ -5,6 +5,8 @@ export interface NetworkConfig {
   readonly bootstrap: readonly string[]
   readonly iceServers?: readonly RTCIceServer[]
   readonly profile: NetworkProfile
+  /** RTCPeerConnections the tab may open in its lifetime (peer-node.ts has the default). */
+  readonly rtcConnectionBudget?: number
 }
 
 /** Used when /config.json is missing or unreadable: no bootstrap node known, real-network rules. */
@@ -30,7 +32,9 @@ export function parseNetworkConfig (raw: unknown): NetworkConfig {
   const bootstrap = Array.isArray(r.bootstrap) ? r.bootstrap.filter((a): a is string => typeof a === 'string') : []
   const profile = r.profile === NetworkProfile.Loopback ? NetworkProfile.Loopback : NetworkProfile.Default
   const iceServers = Array.isArray(r.iceServers) ? r.iceServers.filter(isIceServer) : undefined
-  return { bootstrap, profile, ...(iceServers != null ? { iceServers } : {}) }
+  const budget = r.rtcConnectionBudget
+  const rtcConnectionBudget = typeof budget === 'number' && Number.isInteger(budget) && budget > 0 ? budget : undefined
+  return { bootstrap, profile, ...(iceServers != null ? { iceServers } : {}), ...(rtcConnectionBudget != null ? { rtcConnectionBudget } : {}) }
 }
 
 function isIceServer (x: unknown): x is RTCIceServer {
