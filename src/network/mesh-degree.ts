@@ -16,9 +16,10 @@ export const WIDE_MESH: MeshDegree = { D: 3, Dlo: 2, Dhi: 4, Dout: 1, Dscore: 2 
  * may keep none for a minute (a pruned link backs off both ways). A member who joins and is not yet
  * reached directly gets messages by lazy gossip (IHAVE every heartbeat) meanwhile, and each tab
  * that hears of it widens again. Measured on the rooms bench (10 pages, all directly connected,
- * three alternating pairs each): a fixed thin mesh took datachannel sends per message from 46-48 to
- * 33-34 and send-to-stored p50 from 37.7/40.1/40.5 to 26.7/31.2/27.8 ms; this adaptive one from
- * 46-48.5 to 32-34.6 sends and from 36.4/25.9/31.9 to 32.3/25.4/28.7 ms.
+ * alternating pairs): this adaptive mesh took datachannel sends per message from 46-49 to 32-36 in
+ * 8 of 8 pairs, and send-to-stored p50 lower in 7 of 8 (medians 34.1 -> 28.7 ms), browser CPU lower
+ * in 6 of 8; p99 was lower in 4 of 8 (medians 141.6 and 142.3 ms), perhaps as fewer copies of a message
+ * arrive by other paths when the direct one is slow.
  */
 export const THIN_MESH: MeshDegree = { D: 1, Dlo: 1, Dhi: 2, Dout: 0, Dscore: 1 }
 
