@@ -132,10 +132,10 @@ test('rooms: gossip to stored, 10 pages', async ({ browser }) => {
     for (const p of pages) await p.evaluate((r) => { window.peer.recordArrivals(r) }, chat)
 
     // The workload: every page sends GOSSIP_RATE messages/s of ~GOSSIP_BYTES, each message at
-    // a random moment within its own period (load-schedule.ts); send -> committed at every other page. The first GOSSIP_WARMUP_SECONDS of
-    // it are not timed: ten renderers compiling the same hot paths at once and a mesh still settling
-    // after nine joins are a start-up cost (reported apart as gossip_warmup_*), not the steady state.
-    // Then GOSSIP_SECONDS of the same load, timed.
+    // a random moment within its own period (load-schedule.ts); send -> committed at every other page.
+    // The first GOSSIP_WARMUP_SECONDS of it are not timed: ten renderers compiling the same hot paths
+    // at once and a mesh still settling after nine joins are a start-up cost (reported apart as
+    // gossip_warmup_*), not the steady state. Then GOSSIP_SECONDS of the same load, timed.
     const load = async (tag: string, seconds: number, arrivedBefore: number): Promise<number> => {
       const perPage = seconds * GOSSIP_RATE
       await Promise.all(pages.map(async (p) => p.evaluate(async ([r, t, n, rate, bytes]) => window.peer.steadyLoad(r, t, n, rate as number, bytes as number), [chat, tag, perPage, GOSSIP_RATE, GOSSIP_BYTES] as const)))

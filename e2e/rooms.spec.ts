@@ -1,6 +1,5 @@
 import { test, expect, type Page } from '@playwright/test'
-import { CLIENT_HARNESS, idOf, join, openUser, texts, total, createOpenRoom } from './support/client-page.ts'
-import { harnessContext } from './support/network-page.ts'
+import { idOf, join, openUser, texts, total, createOpenRoom } from './support/client-page.ts'
 import { relaysStoppedAfterEach } from './support/relay.ts'
 
 const names = async (page: Page, room: string): Promise<string[]> =>
@@ -223,11 +222,7 @@ test.describe('rooms over the real relay', () => {
     const { room, link } = await createOpenRoom(a, 'mesh room')
     // Bob may open one RTCPeerConnection, his link to Alice: Carol, who joins later, reaches him only
     // over a relayed circuit, and GossipSub does not run on those.
-    const b = await (await harnessContext(browser)).newPage()
-    await b.goto(CLIENT_HARNESS)
-    await b.waitForFunction(() => window.peerReady)
-    await b.evaluate(async (r) => window.peer.start(r, 'test', 1), [relay.multiaddr])
-    await b.evaluate(async () => window.peer.createIdentity('bob'))
+    const b = await openUser(browser, relay, 'bob', { rtcConnectionBudget: 1 })
     await join(b, link, room, 'mesh room')
     const c = await openUser(browser, relay, 'carol')
     await join(c, link, room, 'mesh room')

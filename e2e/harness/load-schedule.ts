@@ -7,7 +7,7 @@
  * to 63 ms between runs (per-sender medians 25 to 94 ms within one run, each the same at every
  * receiver).
  */
-export const sendDue = (start: number, seq: number, period: number): number => start + (seq + Math.random()) * period
+const sendDue = (start: number, seq: number, period: number): number => start + (seq + Math.random()) * period
 
 /** Sends `count` messages at `perSecond` on {@link sendDue}'s schedule; `send` gets the sequence number. */
 export async function steadySchedule (count: number, perSecond: number, send: (seq: number) => void): Promise<void> {

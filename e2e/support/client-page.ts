@@ -6,15 +6,18 @@ import type { RelayProcess } from './relay.ts'
 /** The test page that runs one real PeerClient (IndexedDB storage, libp2p in the loopback profile) as window.peer. */
 export const CLIENT_HARNESS = `${HARNESS_ORIGIN}/e2e/harness/client.html`
 
+/** How a test tab's client runs: `rtcConnectionBudget` makes it refuse WebRTC after that many connections. */
+export interface ClientOptions { readonly rtcConnectionBudget?: number }
+
 /**
  * Opens the client harness in `context` and starts its peer against the relay. A page opened again
  * in the same context finds the same IndexedDB: the same identity, peer key, rooms and history.
  */
-export async function openClient (context: BrowserContext, relay: RelayProcess): Promise<Page> {
+export async function openClient (context: BrowserContext, relay: RelayProcess, options: ClientOptions = {}): Promise<Page> {
   const page = await context.newPage()
   await page.goto(CLIENT_HARNESS)
   await page.waitForFunction(() => window.peerReady)
-  await page.evaluate(async (b) => window.peer.start(b), [relay.multiaddr])
+  await page.evaluate(async ([b, budget]) => window.peer.start([b], 'test', budget), [relay.multiaddr, options.rtcConnectionBudget] as const)
   return page
 }
 
@@ -22,8 +25,8 @@ export async function openClient (context: BrowserContext, relay: RelayProcess):
  * One browser context per user (its own IndexedDB, its own libp2p peer, no Vite reloads), with an
  * identity named `name`.
  */
-export async function openUser (browser: Browser, relay: RelayProcess, name: string): Promise<Page> {
-  const page = await openClient(await harnessContext(browser), relay)
+export async function openUser (browser: Browser, relay: RelayProcess, name: string, options: ClientOptions = {}): Promise<Page> {
+  const page = await openClient(await harnessContext(browser), relay, options)
   await page.evaluate(async (n) => window.peer.createIdentity(n), name)
   return page
 }

@@ -24,13 +24,14 @@ export const messageId = (msg: { readonly data: Uint8Array }): Uint8Array => sha
  * - heartbeatInterval 500 ms (default 1 s): the mesh repairs itself twice as fast after churn.
  * - D 3 / Dlo 2 / Dhi 4 / Dout 1 / Dscore 2 / Dlazy 6 (defaults 6 / 4 / 12 / 2 / 4 / 6): the
  *   {@link WIDE_MESH} every tab starts with (one that reaches every member directly thins it, see
- *   mesh-degree.ts). With floodPublish and direct WebRTC links the publisher already reaches everyone it is connected to,
- *   and each mesh peer answers every message it accepts with a forward or (gossipsub 1.2, for
- *   messages of 512 B and more) an IDONTWANT, both pure overhead in such a room. A Dhi of 8 let the
- *   mesh grow to nearly every peer of a 10-tab room: ~7 IDONTWANTs per message received. A mesh of
- *   3 still bridges peers not directly connected, and lazy gossip (IHAVE to 6) repairs the rest.
- *   Measured (10 pages, 2 msg/s each, one page's datachannel sends over the run): 2,567 messages at
- *   D 4 / Dhi 8, 1,624 at D 3 / Dhi 4. Dout and Dscore must stay below Dlo and D.
+ *   mesh-degree.ts). With floodPublish and direct WebRTC links the publisher already reaches
+ *   everyone it is connected to, and each mesh peer answers every message it accepts with a
+ *   forward or (gossipsub 1.2, for messages of 512 B and more) an IDONTWANT, both pure overhead in
+ *   such a room. A Dhi of 8 let the mesh grow to nearly every peer of a 10-tab room: ~7 IDONTWANTs
+ *   per message received. A mesh of 3 still bridges peers not directly connected, and lazy gossip
+ *   (IHAVE to 6) repairs the rest. Measured (10 pages, 2 msg/s each, one page's datachannel sends
+ *   over the run): 2,567 messages at D 4 / Dhi 8, 1,624 at D 3 / Dhi 4. Dout must stay below Dlo and
+ *   at most D/2, Dscore at most D.
  * - msgIdFn: {@link messageId}, synchronous.
  * - batchPublish: a message is encoded once for all recipients.
  * - allowPublishToZeroTopicPeers, ignoreDuplicatePublishError: publishing in an empty room is
