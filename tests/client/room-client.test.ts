@@ -50,6 +50,23 @@ describe('room client (in-memory storage twin)', () => {
     await expect.poll(() => owner.client.snapshot().channels[0]!.unread).toBe(0)
   })
 
+  it('publishes a message before it writes our own copy, and has stored it when send resolves', async () => {
+    const { owner, general } = await ownedRoom()
+    const order: string[] = []
+    const putEntries = owner.storage.feeds.putEntries.bind(owner.storage.feeds)
+    owner.storage.feeds.putEntries = async (entries) => { order.push(`store ${entries.length}`); await putEntries(entries) }
+    owner.client.attach({
+      publishFeed: () => { order.push('publish'); return Promise.resolve(1) },
+      publishAuthority: () => Promise.resolve(0),
+      publishPresence: () => Promise.resolve(),
+      peers: () => [],
+      sync: () => ({ active: false, received: 0, expected: 0 })
+    })
+    const hash = await owner.client.send(general, 'out first')
+    expect(order).toEqual(['publish', 'store 1'])
+    expect(await owner.storage.feeds.getByHash(hash)).toMatchObject({ hash, seq: 1 })
+  })
+
   it('pages any window of a long channel in display order, from the end and from the middle', async () => {
     const { owner, general } = await ownedRoom()
     for (let i = 0; i < 1_300; i++) await owner.client.send(general, `m${i}`)
