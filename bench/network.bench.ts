@@ -1,6 +1,6 @@
 import { test, type Browser, type Page } from '@playwright/test'
 import { recordMetrics, percentile } from './support/record.ts'
-import { browserCpuSeconds } from './support/process-cpu.ts'
+import { browserCpuSeconds, stolenCpuSeconds } from './support/process-cpu.ts'
 import { startRelay } from '../e2e/support/relay.ts'
 import { harnessContext, openPeer, NETWORK_HARNESS } from '../e2e/support/network-page.ts'
 import { rawCidOf } from '../src/core/codec/hash.ts'
@@ -94,12 +94,14 @@ test('network: raw RTCDataChannel, gossip across 10 pages, DHT lookups', async (
     const perPage = SECONDS * RATE_PER_S
     // The browser's CPU over the load, read as rooms.bench.ts reads gossip_browser_cpu_s for the same load through the whole client
     const cpuBefore = browserCpuSeconds()
+    const stolenBefore = stolenCpuSeconds()
     const loadStarted = Date.now()
     await Promise.all(pages.map(async (page, index) => page.evaluate(async ([t, from, count, rate, bytes]) => window.net.steadyLoad(t as string, from, count, rate as number, bytes as number), [TOPIC, index, perPage, RATE_PER_S, PAYLOAD_BYTES] as const)))
     const expectedEach = perPage * (PEERS - 1)
     // let stragglers arrive: wait until every page has all, or give up after 10 s and count what came
     await Promise.allSettled(pages.map(async (page) => page.waitForFunction(([t, n]) => window.net.received(t as string).length >= (n), [TOPIC, expectedEach] as const, { timeout: 10_000 })))
     const cpuAfter = browserCpuSeconds()
+    const stolenAfter = stolenCpuSeconds()
     const loadMs = Date.now() - loadStarted
     const latencies: number[] = []
     let delivered = 0
@@ -115,6 +117,7 @@ test('network: raw RTCDataChannel, gossip across 10 pages, DHT lookups', async (
       gossip_raw_p50_ms: { value: round(percentile(latencies, 50)), unit: 'ms (GossipSub alone, no validation or storage)' },
       gossip_raw_p99_ms: { value: round(percentile(latencies, 99)), unit: 'ms (GossipSub alone, no validation or storage)' },
       gossip_raw_delivered: { value: round(delivered / (expectedEach * PEERS)), unit: `fraction of ${expectedEach * PEERS}` },
+      ...(stolenBefore != null && stolenAfter != null ? { gossip_raw_cpu_stolen_s: { value: Math.round((stolenAfter - stolenBefore) * 10) / 10, unit: 'CPU seconds the host gave to other guests over the load (steal, /proc/stat); compare gossip_cpu_stolen_s' } } : {}),
       ...(cpuBefore != null && cpuAfter != null ? { gossip_raw_browser_cpu_s: { value: Math.round((cpuAfter - cpuBefore) * 10) / 10, unit: `CPU seconds, all browser processes, over the load and its stragglers (${(loadMs / 1000).toFixed(1)} s wall, 2 cores here); compare gossip_browser_cpu_s` } } : {}),
       dht_find_p50_ms: { value: round(percentile(findMs, 50)), unit: 'ms' }
     })

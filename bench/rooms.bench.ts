@@ -1,7 +1,7 @@
 import { test, type Browser, type Page } from '@playwright/test'
 import { type Metric, median, percentile, recordMetrics } from './support/record.ts'
 import { startRelay, type RelayProcess } from '../e2e/support/relay.ts'
-import { browserCpuSeconds } from './support/process-cpu.ts'
+import { browserCpuSeconds, stolenCpuSeconds } from './support/process-cpu.ts'
 
 const HARNESS = `${process.env.HARNESS_ORIGIN ?? 'http://127.0.0.1:5173'}/e2e/harness/client.html`
 const SYNC_MESSAGES = 10_000
@@ -149,12 +149,14 @@ test('rooms: gossip to stored, 10 pages', async ({ browser }) => {
     // seconds (every process: renderers, network service, storage) and the datachannel messages
     // the nine counted pages send (the owner's page is opened before counting can be installed).
     const cpuBefore = browserCpuSeconds()
+    const stolenBefore = stolenCpuSeconds()
     const sendsBefore = await dataChannelSends(pages.slice(1))
     const loadStarted = Date.now()
     await load('steady', GOSSIP_SECONDS, warmEach)
     const loadMs = Date.now() - loadStarted
     const sends = await dataChannelSends(pages.slice(1)) - sendsBefore
     const cpuAfter = browserCpuSeconds()
+    const stolenAfter = stolenCpuSeconds()
     const expectedEach = GOSSIP_SECONDS * GOSSIP_RATE * (GOSSIP_PAGES - 1)
     const warm = await latenciesOf(pages, 'warm')
     const steady = await latenciesOf(pages, 'steady')
@@ -174,6 +176,7 @@ test('rooms: gossip to stored, 10 pages', async ({ browser }) => {
       gossip_p99_ms: { value: round(percentile(steady, 99)), unit: label },
       gossip_warmup_p50_ms: { value: round(percentile(warm, 50)), unit: `ms, the same load's first ${GOSSIP_WARMUP_SECONDS} s, untimed in gossip_p50/p99 (${warm.length} samples)` },
       gossip_warmup_p99_ms: { value: round(percentile(warm, 99)), unit: `ms, the same load's first ${GOSSIP_WARMUP_SECONDS} s, untimed in gossip_p50/p99 (${warm.length} samples)` },
+      ...(stolenBefore != null && stolenAfter != null ? { gossip_cpu_stolen_s: { value: round(stolenAfter - stolenBefore), unit: 'CPU seconds the host gave to other guests over the timed load (steal, /proc/stat): latency figures from a run with steal in them are partly the host\'s' } } : {}),
       ...(cpuBefore != null && cpuAfter != null ? { gossip_browser_cpu_s: { value: round(cpuAfter - cpuBefore), unit: `CPU seconds, all browser processes, over the timed load and its stragglers (${(loadMs / 1000).toFixed(1)} s wall, 2 cores here)` } } : {}),
       gossip_datachannel_sends_per_message: { value: round(sends / (GOSSIP_SECONDS * GOSSIP_RATE * (GOSSIP_PAGES - 1))), unit: `datachannel messages the ${GOSSIP_PAGES - 1} counted pages sent per message they published (publish, forwards, IHAVE, IDONTWANT)` },
       gossip_delivered: { value: Math.round((steady.length / (expectedEach * GOSSIP_PAGES)) * 1000) / 1000, unit: `fraction of ${expectedEach * GOSSIP_PAGES}` },

@@ -34,3 +34,18 @@ export function browserCpuSeconds (): number | undefined {
   }
   return ticks / TICKS_PER_SECOND
 }
+
+/**
+ * CPU seconds the hypervisor has so far given to other guests while this machine wanted to run
+ * (steal, the eighth figure of /proc/stat's `cpu` line, summed over cores); undefined where there
+ * is no /proc. Stolen time stalls every page at once, so a latency measured across a window with
+ * steal in it is the host's as much as ours: the gossip load reports it next to its figures.
+ */
+export function stolenCpuSeconds (): number | undefined {
+  try {
+    const total = readFileSync('/proc/stat', 'latin1').split('\n')[0]!.trim().split(/\s+/)
+    return total[0] === 'cpu' && total[8] !== undefined ? Number(total[8]) / TICKS_PER_SECOND : undefined
+  } catch {
+    return undefined
+  }
+}
