@@ -68,6 +68,10 @@ test.describe('browser peers over the real relay', () => {
 
     await expectDelivered(alice, bob, 'hello from alice')
     await expectDelivered(bob, alice, 'hello from bob')
+    // each joins the other's mesh, by its own graft or the other's, and the room layer is told (onMeshPeer)
+    for (const [page, other] of [[alice, bobId], [bob, aliceId]] as const) {
+      await expect.poll(() => page.evaluate((t) => window.net.meshPeersSeen(t), TOPIC)).toContain(other)
+    }
     // the validator's Reject: a rejected message is not delivered, and the next one still is
     expect(await alice.evaluate(async (t) => window.net.publish(t, 'bad message'), TOPIC)).toEqual({ recipients: 1 })
     await expectDelivered(alice, bob, 'after the bad one')

@@ -14,6 +14,7 @@ interface Received { readonly text: string, readonly from: string, readonly at: 
 let node: PeerNode | undefined
 let storage: ReturnType<typeof createMemoryStorage> | undefined
 const received = new Map<string, Received[]>()
+const meshPeersSeen = new Map<string, string[]>()
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
 
@@ -45,9 +46,12 @@ const net = {
     received.set(topic, received.get(topic) ?? [])
     started().subscribe(topic, {
       validate: (bytes) => Promise.resolve(decoder.decode(bytes).startsWith('bad') ? 'reject' : 'accept'),
-      onMessage: (bytes, from) => { received.get(topic)!.push({ text: decoder.decode(bytes), from, at: performance.timeOrigin + performance.now() }) }
+      onMessage: (bytes, from) => { received.get(topic)!.push({ text: decoder.decode(bytes), from, at: performance.timeOrigin + performance.now() }) },
+      onMeshPeer: (peer) => { meshPeersSeen.set(topic, [...meshPeersSeen.get(topic) ?? [], peer]) }
     })
   },
+  /** Every peer that joined our mesh for `topic`, in order (onMeshPeer). */
+  meshPeersSeen: (topic: string): string[] => meshPeersSeen.get(topic) ?? [],
   publish: async (topic: string, text: string) => started().publish(topic, encoder.encode(text)),
   /** The rooms bench's steady load (load-schedule.ts) on a bare topic: texts are JSON `{ from, seq, sent }` padded to `bytes`. */
   steadyLoad: async (topic: string, from: number, count: number, perSecond: number, bytes: number): Promise<void> => steadySchedule(count, perSecond, (seq) => {

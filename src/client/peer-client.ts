@@ -28,7 +28,7 @@ export interface PeerClientInit {
   readonly storage?: Storage
   /** Origin put in invite links; defaults to the page's origin. */
   readonly linkOrigin?: string
-  /** How often rooms without peers are looked up again, and presence re-announced (ms); default 20 s. */
+  /** How often rooms without peers are looked up again, presence re-announced and clocks compared with one peer (ms); default 20 s. */
   readonly refreshIntervalMs?: number
   /** Where feed signatures are checked; default a Web Worker pool (this thread where there are no workers). */
   readonly verifier?: WorkerVerifier
@@ -193,6 +193,7 @@ export function createPeerClient (init: PeerClientInit = {}): PeerClient & PeerC
       events.emit('peers', { room: j.model.room })
       j.session.provide()
       void j.session.announce()
+      j.session.catchUp()
       if (!j.session.hasPeers()) void lookUp(j).then(() => { events.emit('connectivity', undefined) })
     }
   }

@@ -47,6 +47,11 @@ export interface RoomSession {
   discover (signal?: AbortSignal): Promise<number>
   /** Announces presence, and our profile when this version has not been published yet. */
   announce (): Promise<void>
+  /**
+   * Anti-entropy: compares clocks with one of the room's peers, picked at random, so what gossip
+   * lost reaches whoever lacks it within a few rounds, even with no later message to show the gap.
+   */
+  catchUp (): void
   /** Provides the room key once the DHT has someone to store it (a provide before that is lost). */
   provide (): void
   hasPeers (): boolean
@@ -167,12 +172,18 @@ export function createRoomSession (components: RoomSessionComponents, init: Room
           }
         },
         onGap: (peer) => { sync.resync(peer) },
+        onMeshPeer: (peer) => { sync.compare(peer) },
         onReject: (peer, reason, detail) => { init.onBadPeer(peer, `${reason}: ${detail}`) },
         onProfile: (bytes) => profiles.offer(bytes)
       })
       gossip.start()
       handle.attach(network)
       this.provide()
+    },
+    catchUp () {
+      const peers = gossip?.peers() ?? []
+      const peer = peers[Math.floor(Math.random() * peers.length)]
+      if (peer != null) sync.compare(peer)
     },
     provide () {
       if (provided || gossip == null || node.status().dht.routingTableSize === 0) return

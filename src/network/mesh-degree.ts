@@ -12,16 +12,24 @@ export const WIDE_MESH: MeshDegree = { D: 3, Dlo: 2, Dhi: 4, Dout: 1, Dscore: 2 
 /**
  * For a tab that reaches every online member of every room it is in directly. Flood publishing
  * already brings each message to every member in one hop, so a mesh peer only adds a forward or an
- * IDONTWANT per message it receives. The mesh keeps at most two peers; after tabs thin at once it
- * may keep none for a minute (a pruned link backs off both ways). A member who joins and is not yet
- * reached directly gets messages by lazy gossip (IHAVE every heartbeat) meanwhile, and each tab
- * that hears of it widens again. Measured on the rooms bench (10 pages, all directly connected,
- * alternating pairs): this adaptive mesh took datachannel sends per message from 46-49 to 32-36 in
- * 8 of 8 pairs, and send-to-stored p50 lower in 7 of 8 (medians 34.1 -> 28.7 ms), browser CPU lower
- * in 6 of 8; p99 was lower in 4 of 8 (medians 141.6 and 142.3 ms), perhaps as fewer copies of a message
- * arrive by other paths when the direct one is slow.
+ * IDONTWANT per message it receives: such a tab grafts no one (D and Dlo 0, no outbound quota).
+ * It still accepts up to two grafts (Dhi 2) from tabs that are wide because they do not reach
+ * everyone, and forwards to them; a mesh of three or more, as a tab has when it thins, is pruned
+ * to none. A member who joins and is not yet reached directly gets messages by lazy gossip (IHAVE
+ * every heartbeat) meanwhile, and each tab that hears of it widens again. A message that reached a
+ * thin tab just before a wide one grafted it went to no one, and the thin tab's IHAVEs skip mesh
+ * peers: the room session compares clocks with every new mesh peer (RoomSync.compare), which brings
+ * it. Without that, the e2e test of a member reached only through another tab failed 3 times in 4.
+ *
+ * Measured on the rooms bench (10 pages, all directly connected, session 10), against the thin mesh
+ * this replaced (D 1 / Dlo 1 / Dhi 2), in three alternating pairs: datachannel sends per message
+ * 19.4-23.5 against 32.8-34.6, send-to-stored p50 19.0/16.9/22.7 against 25.0/30.9/32.1 ms, p99
+ * 67/102/107 against 123/112/163 ms, browser CPU 13.3-15.9 against 16.4-18.6 s. Five more pairs with
+ * Dhi 1 gave the same picture (p50 18.6-23.5 against 23.5-34.9 ms); Dhi 2 is kept so that a tab
+ * which thins with two mesh peers keeps them, one of which may be a wide tab that needs it. The
+ * wide-only mesh before either gave 46-49 sends per message.
  */
-export const THIN_MESH: MeshDegree = { D: 1, Dlo: 1, Dhi: 2, Dout: 0, Dscore: 1 }
+export const THIN_MESH: MeshDegree = { D: 0, Dlo: 0, Dhi: 2, Dout: 0, Dscore: 0 }
 
 /** One room as this tab sees it: the peers of its online members, and the peers it exchanges gossip with directly. */
 export interface RoomReach {

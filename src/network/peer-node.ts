@@ -55,6 +55,8 @@ export interface TopicHandlers {
   validate (bytes: Uint8Array, fromPeer: string): Promise<ValidationVerdict>
   /** Called for each accepted message (not for our own). */
   onMessage (bytes: Uint8Array, fromPeer: string): void
+  /** `peer` joined our mesh for the topic, by its graft or ours: from now on we forward to it. */
+  onMeshPeer? (peer: string): void
 }
 
 export interface ProviderInfo {
@@ -210,6 +212,7 @@ class LibP2pPeerNode implements PeerNode {
     events.addEventListener('peer:identify', this.onIdentify)
     events.addEventListener('self:peer:update', this.onSelfUpdate)
     this.libp2p.services.pubsub.addEventListener('gossipsub:message', this.onGossip)
+    this.libp2p.services.pubsub.addEventListener('gossipsub:graft', this.onGraft)
     routingTableOf(this.libp2p)?.addEventListener('peer:add', this.emitStatus)
     routingTableOf(this.libp2p)?.addEventListener('peer:remove', this.emitStatus)
     if (typeof window !== 'undefined') {
@@ -240,6 +243,7 @@ class LibP2pPeerNode implements PeerNode {
     events.removeEventListener('peer:identify', this.onIdentify)
     events.removeEventListener('self:peer:update', this.onSelfUpdate)
     this.libp2p.services.pubsub.removeEventListener('gossipsub:message', this.onGossip)
+    this.libp2p.services.pubsub.removeEventListener('gossipsub:graft', this.onGraft)
     routingTableOf(this.libp2p)?.removeEventListener('peer:add', this.emitStatus)
     routingTableOf(this.libp2p)?.removeEventListener('peer:remove', this.emitStatus)
     if (typeof window !== 'undefined') {
@@ -585,6 +589,15 @@ class LibP2pPeerNode implements PeerNode {
       handlers.onMessage(msg.data, propagationSource.toString())
     } catch (err) {
       this.noteError(`onMessage ${msg.topic}`, err)
+    }
+  }
+
+  private readonly onGraft = (evt: CustomEvent<{ peerId: string, topic: string }>): void => {
+    const { peerId, topic } = evt.detail
+    try {
+      this.topics.get(topic)?.onMeshPeer?.(peerId)
+    } catch (err) {
+      this.noteError(`onMeshPeer ${topic}`, err)
     }
   }
 

@@ -30,6 +30,11 @@ export interface RoomGossipInit {
   readonly onProfile: (bytes: Uint8Array) => Promise<ValidationVerdict>
   /** A peer relayed something every honest peer refuses. */
   readonly onReject: (fromPeer: string, reason: RejectReason, detail: string) => void
+  /**
+   * A peer joined our mesh for the room's entries. Anything that reached us before, while we had no
+   * mesh link to forward it to the peer, it may never get by gossip: compare clocks with it.
+   */
+  readonly onMeshPeer?: (peer: string) => void
 }
 
 /** An envelope with its payload, as gossiped: at most the entry and payload limits plus framing. */
@@ -58,6 +63,7 @@ export function createRoomGossip (components: RoomGossipComponents, init: RoomGo
   const { node, room } = components
   const topics = roomTopics(init.room)
   let started = false
+  const meshPeer = init.onMeshPeer != null ? { onMeshPeer: init.onMeshPeer } : {}
 
   const judged = (from: string, v: GossipVerdict): ValidationVerdict => {
     if (v.action === 'reject') init.onReject(from, v.reason, v.detail)
@@ -71,7 +77,8 @@ export function createRoomGossip (components: RoomGossipComponents, init: RoomGo
       started = true
       node.subscribe(topics.authority, {
         validate: async (bytes, from) => judged(from, await room.validateAuthorityForGossip(bytes)),
-        onMessage: () => {}
+        onMessage: () => {},
+        ...meshPeer
       })
       node.subscribe(topics.feed, {
         validate: async (bytes, from) => {
@@ -79,7 +86,8 @@ export function createRoomGossip (components: RoomGossipComponents, init: RoomGo
           if (!envelope.ok) return judged(from, { action: 'reject', reason: envelope.reason, detail: envelope.detail })
           return judged(from, await room.feed.validateForGossip(envelope.value))
         },
-        onMessage: () => {}
+        onMessage: () => {},
+        ...meshPeer
       })
       node.subscribe(topics.presence, {
         validate: async (bytes, from) => {

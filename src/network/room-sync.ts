@@ -34,7 +34,7 @@ const REQUEST_TIMEOUT_MS = 60_000
 const HELLO_TIMEOUT_MS = 15_000
 /** A peer's Hello did not come in time. */
 const NO_ANSWER = Symbol('no answer')
-/** Least time between two gap-driven re-syncs with one peer. */
+/** Least time between two re-syncs with one peer (a gossip gap, or anti-entropy). */
 const RESYNC_INTERVAL_MS = 5_000
 
 type Reader = AsyncIterator<{ subarray (): Uint8Array }>
@@ -170,6 +170,13 @@ export interface RoomSync {
    * fresh Hello (its current clocks) is planned against; at most once per interval per peer.
    */
   resync (peer: string): void
+  /**
+   * Anti-entropy: compares clocks with `peer` afresh, so each side fetches what the other has (our
+   * Hello reaches its server, which syncs back). Catches what gossip lost with no later message to
+   * show the gap. Like {@link resync}, at most once per interval per peer; a session with requests
+   * still running is left alone (its peer is being synced with already).
+   */
+  compare (peer: string): void
   /** The peer's Hello arrived on its own stream (it synced from us): fetch back what it has. */
   noteHello (peer: string, hello: Hello): void
   /** We answered `peer`'s request for `author`'s feed in `channel` up to `seq`. */
@@ -389,6 +396,8 @@ export function createRoomSync (components: RoomSyncComponents, init: RoomSyncIn
     },
     noteHello (peer, hello) {
       holds(peer, hello)
+      // Plan against what it holds now, not what it held when our own stream to it opened.
+      if (sessions.has(peer)) planner.addPeer(peer, hello)
       void (async () => {
         const local = await localState()
         const lacking = hello.authorityHeads.some((h) => !local.hasAuthority(h)) ||
@@ -405,6 +414,9 @@ export function createRoomSync (components: RoomSyncComponents, init: RoomSyncIn
       lastResync.set(peer, now)
       if (sessions.has(peer)) drop(peer)
       void this.syncWith(peer).catch(() => false)
+    },
+    compare (peer) {
+      if (![...running.values()].some((r) => r.peer === peer)) this.resync(peer)
     },
     distrust,
     stop () {
