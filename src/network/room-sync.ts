@@ -173,8 +173,8 @@ export interface RoomSync {
   /**
    * Anti-entropy: compares clocks with `peer` afresh, so each side fetches what the other has (our
    * Hello reaches its server, which syncs back). Catches what gossip lost with no later message to
-   * show the gap. Like {@link resync}, at most once per interval per peer; a session with requests
-   * still running is left alone (its peer is being synced with already).
+   * show the gap. Like {@link resync}, at most once per interval per peer; skipped while a sync is
+   * under way (a joiner's, whose sessions it would reset; the next comparison comes soon enough).
    */
   compare (peer: string): void
   /** The peer's Hello arrived on its own stream (it synced from us): fetch back what it has. */
@@ -416,7 +416,7 @@ export function createRoomSync (components: RoomSyncComponents, init: RoomSyncIn
       void this.syncWith(peer).catch(() => false)
     },
     compare (peer) {
-      if (![...running.values()].some((r) => r.peer === peer)) this.resync(peer)
+      if (driving == null) this.resync(peer)
     },
     distrust,
     stop () {

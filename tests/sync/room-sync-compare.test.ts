@@ -100,7 +100,7 @@ describe('anti-entropy: comparing clocks with a peer', () => {
     bob.sync.stop()
   })
 
-  it('at most once per interval with one peer, and not while a sync with it has requests running', async () => {
+  it('at most once per interval with one peer, and not while a sync is under way', async () => {
     const handlers = new Map<string, Handler>()
     let release!: () => void
     const hold = new Promise<void>((resolve) => { release = resolve })
