@@ -21,6 +21,7 @@ let client: ReturnType<typeof createPeerClient> | undefined
 const arrivals: Array<{ payload: Uint8Array, at: number }> = []
 // Each harness page is its own browser context running one client: the database's only writer.
 const storage = createIndexedDbStorage({ name: DB, singleWriter: true })
+let injectedFailures = 0
 
 function started (): ReturnType<typeof createPeerClient> {
   if (client == null) throw new Error('call peer.start first')
@@ -87,6 +88,18 @@ const peer = {
   },
   /** Whether an entry is in this peer's storage. */
   stored: async (hash: string) => (await storage.feeds.getByHash(hash as EntryHash)) != null,
+  /** Fault injection: the next write of received feed entries fails, as a transient IndexedDB error would. */
+  failNextFeedWrite: () => {
+    const feeds = storage.feeds
+    const putEntries = feeds.putEntries
+    feeds.putEntries = async () => {
+      feeds.putEntries = putEntries
+      injectedFailures++
+      throw new DOMException('injected by the test', 'UnknownError')
+    }
+  },
+  /** How many writes failNextFeedWrite has failed. */
+  injectedFailures: () => injectedFailures,
   ban: async (room: string, target: string) => roomOf(room).ban(target as AuthorId, 'test ban'),
   /**
    * Writes a message the way a banned but misbehaving client would: signed and chained by the

@@ -51,7 +51,10 @@ export type ValidationVerdict = 'accept' | 'reject' | 'ignore'
 
 /** What a room (or any other) layer does with one gossip topic. */
 export interface TopicHandlers {
-  /** Runs before a message is delivered or forwarded; 'reject' also scores the sender down. Must not throw. */
+  /**
+   * Runs before a message is delivered or forwarded; 'reject' also scores the sender down. Throws
+   * only for a failure of ours (storage), which counts as 'ignore'.
+   */
   validate (bytes: Uint8Array, fromPeer: string): Promise<ValidationVerdict>
   /** Called for each accepted message (not for our own). */
   onMessage (bytes: Uint8Array, fromPeer: string): void
@@ -568,8 +571,11 @@ class LibP2pPeerNode implements PeerNode {
     this.libp2p.services.pubsub.topicValidators.set(topic, async (peer, message) => {
       try {
         return VERDICTS[await handlers.validate(message.data, peer.toString())] ?? TopicValidatorResult.Reject
-      } catch {
-        return TopicValidatorResult.Reject
+      } catch (err) {
+        // Validators judge the bytes and do not throw for bad input: what throws is ours (a failed
+        // IndexedDB write), so the message is neither kept nor relayed, and its sender not blamed.
+        this.noteError(`validating ${topic}`, err)
+        return TopicValidatorResult.Ignore
       }
     })
     if (this.started) this.libp2p.services.pubsub.subscribe(topic)
