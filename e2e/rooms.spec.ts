@@ -1,4 +1,4 @@
-import { test, expect, type Page } from '@playwright/test'
+import { test, expect, type Browser, type Page } from '@playwright/test'
 import { idOf, join, openUser, texts, total, createOpenRoom } from './support/client-page.ts'
 import { relaysStoppedAfterEach } from './support/relay.ts'
 
@@ -13,6 +13,16 @@ async function sendAndSee (from: Page, room: string, text: string, to: Page[]): 
 
 test.describe('rooms over the real relay', () => {
   const startRelay = relaysStoppedAfterEach()
+
+  /** A relay, Alice with a new open room, and `name` joined by its link. */
+  async function aliceAndOne (browser: Browser, roomName: string, name: string) {
+    const relay = await startRelay()
+    const a = await openUser(browser, relay, 'alice')
+    const { room, link } = await createOpenRoom(a, roomName)
+    const other = await openUser(browser, relay, name)
+    await join(other, link, room, roomName)
+    return { relay, a, other, room, link }
+  }
 
   test('join by link, chat both ways, late joiner syncs from several peers, ban rejects later entries, chat survives the relay', async ({ browser }) => {
     test.setTimeout(300_000)
@@ -116,11 +126,7 @@ test.describe('rooms over the real relay', () => {
   })
 
   test('a newcomer sees the members\' names as soon as it has synced, even of a member who is offline and cannot announce again', async ({ browser }) => {
-    const relay = await startRelay()
-    const a = await openUser(browser, relay, 'alice')
-    const { room, link } = await createOpenRoom(a, 'names room')
-    const c = await openUser(browser, relay, 'carol')
-    await join(c, link, room, 'names room')
+    const { relay, a, other: c, room, link } = await aliceAndOne(browser, 'names room', 'carol')
     await sendAndSee(c, room, 'carol was here', [a])
     await expect.poll(() => names(a, room)).toEqual(['alice', 'carol'])
     // Carol leaves the network: her name can now only come from what Alice holds.
@@ -154,11 +160,7 @@ test.describe('rooms over the real relay', () => {
   })
 
   test('a page reloads: identity, rooms and history come back from IndexedDB and it reconnects', async ({ browser }) => {
-    const relay = await startRelay()
-    const a = await openUser(browser, relay, 'alice')
-    const { room, link } = await createOpenRoom(a, 'reload room')
-    const b = await openUser(browser, relay, 'bob')
-    await join(b, link, room, 'reload room')
+    const { relay, a, other: b, room } = await aliceAndOne(browser, 'reload room', 'bob')
     await sendAndSee(a, room, 'before reload', [b])
     await sendAndSee(b, room, 'bob before reload', [a])
     const bob = await idOf(b)
@@ -242,11 +244,7 @@ test.describe('rooms over the real relay', () => {
   })
 
   test('a message a tab failed to store, with nothing later from its author to show the gap, arrives by the next clock comparison; its sender is not blamed', async ({ browser }) => {
-    const relay = await startRelay()
-    const a = await openUser(browser, relay, 'alice')
-    const { room, link } = await createOpenRoom(a, 'lossy room')
-    const b = await openUser(browser, relay, 'bob')
-    await join(b, link, room, 'lossy room')
+    const { a, other: b, room } = await aliceAndOne(browser, 'lossy room', 'bob')
     await sendAndSee(a, room, 'first', [b])
     const alice = await a.evaluate(() => window.peer.peerId())
 

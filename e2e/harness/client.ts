@@ -91,11 +91,11 @@ const peer = {
   /** Fault injection: the next write of received feed entries fails, as a transient IndexedDB error would. */
   failNextFeedWrite: () => {
     const feeds = storage.feeds
-    const putEntries = feeds.putEntries
-    feeds.putEntries = async () => {
+    const putEntries = feeds.putEntries.bind(feeds)
+    feeds.putEntries = () => {
       feeds.putEntries = putEntries
       injectedFailures++
-      throw new DOMException('injected by the test', 'UnknownError')
+      return Promise.reject(new DOMException('injected by the test', 'UnknownError'))
     }
   },
   /** How many writes failNextFeedWrite has failed. */

@@ -296,12 +296,15 @@ export function createRoomSync (components: RoomSyncComponents, init: RoomSyncIn
     const request: SyncRequest = a.kind === 'authority'
       ? { t: 'auth-after', id, heads: a.heads }
       : { t: 'range', id, channel: a.channel, author: a.author, fromSeq: a.fromSeq, toSeq: a.toSeq }
-    const signal = AbortSignal.timeout(REQUEST_TIMEOUT_MS)
-    const sent = s.sending.then(() => send(s.stream, request, signal))
+    // A peer that stops answering is given up on: ending its stream ends every read waiting on it,
+    // and the sync settles (and plans its ranges elsewhere) instead of waiting for it forever.
+    const timeout = setTimeout(() => { s.stream.abort(new Error('sync: request timed out')) }, REQUEST_TIMEOUT_MS)
+    const sent = s.sending.then(() => send(s.stream, request))
     s.sending = sent.catch(() => undefined)
     const read = s.reading.then(async () => { await sent; return await readAnswers(a, s, id, answer) })
     s.reading = read.catch(() => undefined)
     const outcome = await read.catch(() => ({ drop: undefined }))
+    clearTimeout(timeout)
     const bad = (await Promise.allSettled(answer.ingests)).find((r) => r.status === 'rejected')
     if (bad != null) drop(a.peer, bad.reason instanceof BadPeer ? bad.reason.message : outcome?.drop, s)
     else if (outcome != null) drop(a.peer, outcome.drop, s)

@@ -149,30 +149,75 @@ describe('room sync after a drop', () => {
   })
 })
 
+/**
+ * A joiner with empty storage whose every stream's other end goes to `serve` (in-memory stream
+ * pairs); the peers it reports as bad are in `bad`.
+ */
+async function joinerServedBy (serve: (inbound: Stream) => void) {
+  const local = await startedMemoryStorage()
+  const bad: string[] = []
+  const sync = createRoomSync({
+    node: {
+      async newStream () {
+        const [outbound, inbound] = await streamPair({ delay: 0 })
+        serve(inbound)
+        return outbound
+      }
+    },
+    storage: local,
+    room: { room, channelIds: () => [channel], addAuthority: () => Promise.resolve({ rejected: [] }), feed: createFeedIngest({ storage: local, acl: createAclViewTwin() }, { room }), log: { has: () => true } }
+  }, { onProgress: () => {}, onBadPeer: (peer) => { bad.push(peer) } })
+  return { sync, bad }
+}
+
 describe('opening a sync session', () => {
   it('a peer that never answers our Hello is given up on without being reported as bad (its connection may be stale)', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout'] })
     try {
-      const local = await startedMemoryStorage()
-      const bad: string[] = []
       const unanswered: Stream[] = []
-      const sync = createRoomSync({
-        node: {
-          // the other end is never served: as a stream over a connection its peer has left
-          async newStream () {
-            const [outbound, inbound] = await streamPair({ delay: 0 })
-            unanswered.push(inbound)
-            return outbound
-          }
-        },
-        storage: local,
-        room: { room, channelIds: () => [channel], addAuthority: () => Promise.resolve({ rejected: [] }), feed: createFeedIngest({ storage: local, acl: createAclViewTwin() }, { room }), log: { has: () => true } }
-      }, { onProgress: () => {}, onBadPeer: (peer) => { bad.push(peer) } })
+      // the other end is never served: as a stream over a connection its peer has left
+      const { sync, bad } = await joinerServedBy((inbound) => { unanswered.push(inbound) })
       const opening = sync.syncWith('silent')
       await vi.advanceTimersByTimeAsync(16_000)
       expect(await opening).toBe(false)
       expect(bad).toEqual([])
       expect(unanswered).toHaveLength(1)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+})
+
+describe('a peer that stops answering', () => {
+  it('is given up on once a request has waited past the timeout: the sync settles instead of waiting forever', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    try {
+      // It holds history and says so in its Hello, then never answers a request.
+      const held = await startedMemoryStorage()
+      await held.feeds.putEntries((await chain(author(0), 10)).map((e) => e.stored))
+      const responder = createSyncResponder({ storage: held }, { room })
+      let handler: ((stream: Stream, peer: string) => void | Promise<void>) | undefined
+      const server = createRoomSyncServer({ node: { handle: (_p, h) => { handler = h; return Promise.resolve() }, unhandle: () => Promise.resolve() } }, {
+        responder: () => ({
+          responder: { hello: async (channels) => responder.hello(channels), respond: async function * () { await new Promise<never>(() => {}); yield * [] } },
+          channels: () => [channel]
+        }),
+        onHello: () => {},
+        onGarbage: () => {}
+      })
+      await server.start()
+      const { sync, bad } = await joinerServedBy((inbound) => { void Promise.resolve(handler!(inbound, 'joiner')).catch(() => {}) })
+      let settled = false
+      const syncing = sync.syncWith('stuck').finally(() => { settled = true })
+      await vi.advanceTimersByTimeAsync(59_000)
+      expect(settled).toBe(false)
+      expect(sync.progress()).toMatchObject({ active: true, expected: 10 })
+      await vi.advanceTimersByTimeAsync(2_000)
+      expect(await syncing).toBe(true)
+      // given up on, not reported: silence is no proof of misbehaviour
+      expect(sync.progress()).toEqual({ active: false, received: 0, expected: 0 })
+      expect(bad).toEqual([])
+      sync.stop()
     } finally {
       vi.useRealTimers()
     }
