@@ -173,8 +173,8 @@ export interface RoomSync {
   /**
    * Anti-entropy: compares clocks with `peer` afresh, so each side fetches what the other has (our
    * Hello reaches its server, which syncs back). Catches what gossip lost with no later message to
-   * show the gap. Like {@link resync}, at most once per interval per peer; skipped while a sync is
-   * under way (a joiner's, whose sessions it would reset; the next comparison comes soon enough).
+   * show the gap. Like {@link resync}, at most once per interval per peer; the peer's fresh Hello
+   * comes on a stream of its own, so a session already open, and any sync under way, go on undisturbed.
    */
   compare (peer: string): void
   /** The peer's Hello arrived on its own stream (it synced from us): fetch back what it has. */
@@ -347,7 +347,8 @@ export function createRoomSync (components: RoomSyncComponents, init: RoomSyncIn
     return driving
   }
 
-  const open = async (peer: string, signal?: AbortSignal): Promise<Session | undefined> => {
+  /** Opens a stream to `peer` and exchanges Hellos: the stream and the peer's Hello, or undefined. */
+  const greet = async (peer: string, signal?: AbortSignal): Promise<{ stream: Stream, reader: Reader, hello: Hello } | undefined> => {
     // our Hello is read from storage while the stream opens
     const ours = responder.hello(room.channelIds())
     ours.catch(() => undefined)
@@ -364,12 +365,47 @@ export function createRoomSync (components: RoomSyncComponents, init: RoomSyncIn
       init.onBadPeer(peer, typeof hello === 'string' ? hello : 'answered without a hello for this room')
       return undefined
     }
-    const session: Session = { stream, reader, sending: Promise.resolve(), reading: Promise.resolve(), nextId: 1 }
-    sessions.set(peer, session)
-    planner.addPeer(peer, hello)
     holds(peer, hello)
+    return { stream, reader, hello }
+  }
+
+  const open = async (peer: string, signal?: AbortSignal): Promise<Session | undefined> => {
+    const greeted = await greet(peer, signal)
+    if (greeted == null) return undefined
+    const session: Session = { stream: greeted.stream, reader: greeted.reader, sending: Promise.resolve(), reading: Promise.resolve(), nextId: 1 }
+    sessions.set(peer, session)
+    planner.addPeer(peer, greeted.hello)
     wake?.()
     return session
+  }
+
+  const syncWith = async (peer: string, signal?: AbortSignal): Promise<boolean> => {
+    if (stopped || !await ensureSession(peer, signal)) return false
+    await kick()
+    return true
+  }
+
+  /** Whether a re-sync with `peer` may run now (at most one per interval per peer); if so, it counts as run. */
+  const resyncDue = (peer: string): boolean => {
+    const now = Date.now()
+    if (stopped || now - (lastResync.get(peer) ?? 0) < RESYNC_INTERVAL_MS) return false
+    lastResync.set(peer, now)
+    return true
+  }
+
+  /**
+   * Plans against `peer`'s current Hello, fetched on a stream of its own so that a session already
+   * open (and any sync under way) goes on undisturbed; without a session, opens one.
+   */
+  const refreshHello = async (peer: string): Promise<void> => {
+    if (!sessions.has(peer)) { await syncWith(peer); return }
+    const greeted = await greet(peer)
+    if (greeted == null) return
+    await greeted.stream.close()
+    if (!sessions.has(peer)) return
+    planner.addPeer(peer, greeted.hello)
+    if (driving != null) wake?.()
+    else await kick()
   }
 
   /** A stream to `peer` with its Hello read, opened once however many callers ask at the same time. */
@@ -386,11 +422,7 @@ export function createRoomSync (components: RoomSyncComponents, init: RoomSyncIn
 
   return {
     responder,
-    async syncWith (peer, signal) {
-      if (stopped || !await ensureSession(peer, signal)) return false
-      await kick()
-      return true
-    },
+    syncWith,
     async syncWithAll (peers, signal) {
       const opened = await Promise.all(peers.map(async (peer) => (await ensureSession(peer, signal)) ? [peer] : []))
       const ready = opened.flat()
@@ -405,21 +437,19 @@ export function createRoomSync (components: RoomSyncComponents, init: RoomSyncIn
         const local = await localState()
         const lacking = hello.authorityHeads.some((h) => !local.hasAuthority(h)) ||
           [...hello.clocks].some(([channel, clock]) => [...clock].some(([author, seq]) => seq > (local.clocks.get(channel)?.get(author) ?? 0)))
-        if (lacking) await this.syncWith(peer)
+        if (lacking) await syncWith(peer)
       })().catch(() => undefined)
     },
     noteServed (peer, channel, author, seq) { init.onPeerHolds?.(peer, channel, author, seq) },
     progress: () => ({ active: driving != null, received, expected }),
     sources: () => fromPeer,
     resync (peer) {
-      const now = Date.now()
-      if (stopped || now - (lastResync.get(peer) ?? 0) < RESYNC_INTERVAL_MS) return
-      lastResync.set(peer, now)
+      if (!resyncDue(peer)) return
       if (sessions.has(peer)) drop(peer)
-      void this.syncWith(peer).catch(() => false)
+      void syncWith(peer).catch(() => false)
     },
     compare (peer) {
-      if (driving == null) this.resync(peer)
+      if (resyncDue(peer)) void refreshHello(peer).catch(() => undefined)
     },
     distrust,
     stop () {
