@@ -29,6 +29,8 @@ export interface LabServices {
   writeConfig (config: Record<string, unknown>): void
   /** TURN REST API credentials (username expiry:id, HMAC-SHA1 of it under the shared secret). */
   turnCredentials (ttlSeconds?: number): { username: string, credential: string }
+  /** The last lines each server printed, for a failing test's report. */
+  output (): string[]
   stop (): Promise<void>
 }
 
@@ -57,7 +59,7 @@ export async function startLabServices (lab: Lab, pki: LabPki, options: { readon
       relays.push({ name, address, multiaddr: multiaddr!, process: relay, proxy })
     }
     const secret = randomBytes(16).toString('hex')
-    const turn = startInNs('coturn', lab.cloud, ['turnserver', '-n', '--listening-ip', lab.servers[0]!, '--relay-ip', lab.servers[0]!, '--listening-port', '3478', '--use-auth-secret', `--static-auth-secret=${secret}`, '--realm', 'lab', '--no-tls', '--no-dtls', '--no-cli', '--fingerprint', '--log-file', 'stdout', '--simple-log', '--pidfile', join(pki.dir, 'turn.pid')])
+    const turn = startInNs('coturn', lab.cloud, ['turnserver', '-n', '--listening-ip', lab.servers[0]!, '--relay-ip', lab.servers[0]!, '--listening-port', '3478', '--use-auth-secret', `--static-auth-secret=${secret}`, '--realm', 'lab', '--no-tls', '--no-dtls', '--no-cli', '--fingerprint', '--log-file', 'stdout', '--simple-log', '--verbose', '--pidfile', join(pki.dir, 'turn.pid')])
     started.push(turn)
     await turn.waitFor(/Total General servers/)
     const configFile = join(pki.dir, 'config.json')
@@ -70,7 +72,8 @@ export async function startLabServices (lab: Lab, pki: LabPki, options: { readon
       const username = `${Math.floor(Date.now() / 1000) + ttlSeconds}:lab`
       return { username, credential: createHmac('sha1', secret).update(username).digest('base64') }
     }
-    return { relays, appUrl: 'https://app.lab/', hosts, turn: { url: `turn:turn.lab:3478?transport=udp`, secret, process: turn }, writeConfig, turnCredentials, stop }
+    const output = (): string[] => started.flatMap((p) => [`--- ${p.name}`, ...p.output.slice(-40)])
+    return { output, relays, appUrl: 'https://app.lab/', hosts, turn: { url: `turn:turn.lab:3478?transport=udp`, secret, process: turn }, writeConfig, turnCredentials, stop }
   } catch (err) {
     await stop()
     throw err

@@ -20,6 +20,8 @@ test.describe('the NAT lab', () => {
   let services: LabServices
   const running: LabServices[] = []
   const browsers: Browser[] = []
+  /** What the pages logged as errors, shown when a scenario fails. */
+  const pageErrors: string[] = []
 
   test.beforeAll(() => {
     // never a skip: a machine that cannot build the lab fails here, loudly
@@ -37,10 +39,15 @@ test.describe('the NAT lab', () => {
     pki = makeLabPki(['app.lab', 'relay0.lab', 'relay1.lab', 'turn.lab'])
   })
   test.beforeEach(async () => {
-    services = await startLabServices(lab, pki, { relays: 1 })
+    services = await startLabServices(lab, pki, { relays: 2 })
     running.push(services)
   })
-  test.afterEach(async () => {
+  test.afterEach(async (_fixtures, testInfo) => {
+    if (testInfo.status !== testInfo.expectedStatus) {
+      await testInfo.attach('page errors', { body: pageErrors.join('\n') })
+      await testInfo.attach('server output', { body: running.flatMap((s) => s.output()).join('\n') })
+    }
+    pageErrors.splice(0)
     await Promise.all(browsers.splice(0).map(async (b) => b.close()))
     await Promise.all(running.splice(0).map(async (s) => s.stop()))
   })
@@ -51,6 +58,8 @@ test.describe('the NAT lab', () => {
     const browser = await launchInNamespace(lab.clients.get(client)!.ns, services.hosts, pki.browserHome)
     browsers.push(browser)
     const page = await (await browser.newContext()).newPage()
+    page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(`${name}: ${m.text()}`) })
+    page.on('pageerror', (e) => { pageErrors.push(`${name}: ${e.message}`) })
     await page.goto(url)
     await onboard(page, name)
     return page
@@ -63,16 +72,50 @@ test.describe('the NAT lab', () => {
     await expect(message(bob, 'hello from Alice')).toBeVisible(PEER)
   }
 
-  test('NAT to NAT: a direct WebRTC link through both routers', async () => {
-    services.writeConfig({ bootstrap: services.relays.map((r) => r.multiaddr), profile: 'default', iceServers: [stun()] })
-    const alice = await openAs('ha', 'Alice')
+  /** Alice (in `from`) makes a room with history; Bob (in `to`) joins by link, sees it, and both chat. */
+  async function joinAndChat (from: string, to: string): Promise<{ alice: Page, bob: Page }> {
+    const alice = await openAs(from, 'Alice')
     await createRoom(alice, 'Lab Room')
     await send(alice, 'history before Bob')
     const link = await inviteLink(alice)
-    const bob = await openAs('c1', 'Bob', link)
+    const bob = await openAs(to, 'Bob', link)
     await expect(message(bob, 'history before Bob')).toBeVisible(PEER)
     await chatBothWays(alice, bob)
+    return { alice, bob }
+  }
+
+  const linkTo = async (page: Page, name: string, link: RegExp): Promise<void> => {
+    const panel = await openConnectivity(page)
+    await expect(panel.getByRole('row', { name: new RegExp(`^${name} \\S+ ${link.source}`) })).toBeVisible(PEER)
+    await panel.getByRole('button', { name: 'Close' }).click()
+  }
+
+  test('NAT to NAT: a direct WebRTC link through both routers, which outlives the relays', async () => {
+    services.writeConfig({ bootstrap: services.relays.map((r) => r.multiaddr), profile: 'default', iceServers: [stun()] })
+    const { alice, bob } = await joinAndChat('ha', 'c1')
+    await linkTo(alice, 'Bob', /direct \(WebRTC\)/)
+    await linkTo(bob, 'Alice', /direct \(WebRTC\)/)
+    // every relay gone mid-chat, as after a crash: the direct link carries on
+    await Promise.all(services.relays.map(async (r) => r.process.kill()))
+    await send(bob, 'Bob, after the relays died')
+    await expect(message(alice, 'Bob, after the relays died')).toBeVisible(PEER)
+    await send(alice, 'Alice, after the relays died')
+    await expect(message(bob, 'Alice, after the relays died')).toBeVisible(PEER)
+  })
+
+  test('two relays, one dead from the start: both peers join through the other', async () => {
+    services.writeConfig({ bootstrap: services.relays.map((r) => r.multiaddr), profile: 'default', iceServers: [stun()] })
+    await services.relays[0]!.process.kill()
+    const { alice } = await joinAndChat('ha', 'c1')
     const panel = await openConnectivity(alice)
-    await expect(panel.getByRole('row', { name: /^Bob \S+ direct/ })).toBeVisible(PEER)
+    await expect(panel.getByRole('listitem').filter({ hasText: 'relay1.lab' })).toContainText('connected')
+    await expect(panel.getByRole('listitem').filter({ hasText: 'relay0.lab' })).toContainText('unreachable')
+  })
+
+  test('symmetric NAT without TURN: join, history and live messages both ways over the relay', async () => {
+    services.writeConfig({ bootstrap: services.relays.map((r) => r.multiaddr), profile: 'default', iceServers: [stun()] })
+    const { alice, bob } = await joinAndChat('ha', 'hb')
+    await linkTo(alice, 'Bob', /relayed by relay\d\.lab/)
+    await linkTo(bob, 'Alice', /relayed by relay\d\.lab/)
   })
 })

@@ -208,10 +208,17 @@ export interface RoomClient {
   sync (): SyncProgressSnapshot
 }
 
+/** How a link reaches a peer: directly (WebRTC or WebSocket), through a TURN server, or over a relayed circuit. */
+export type LinkPath = 'direct' | 'turn' | 'relayed'
+
 export interface PeerSnapshot {
   readonly peerId: string
   readonly author?: AuthorId
   readonly direct: boolean
+  /** How our link reaches it: direct, through a TURN server, or relayed by another peer. */
+  readonly link: LinkPath
+  /** The relay's peer id, on a relayed link. */
+  readonly via?: string
   readonly rttMs?: number
 }
 

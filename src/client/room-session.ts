@@ -134,7 +134,14 @@ export function createRoomSession (components: RoomSessionComponents, init: Room
     return (gossip?.peers() ?? []).map((peerId) => {
       const c = connections.get(peerId)
       const author = handle.authorOfPeer(peerId)
-      return { peerId, direct: c?.kind === 'direct', ...(author != null ? { author } : {}), ...(c?.rttMs != null ? { rttMs: c.rttMs } : {}) }
+      return {
+        peerId,
+        direct: c?.kind === 'direct',
+        link: c?.path ?? 'relayed',
+        ...(c?.via != null ? { via: c.via } : {}),
+        ...(author != null ? { author } : {}),
+        ...(c?.rttMs != null ? { rttMs: c.rttMs } : {})
+      }
     })
   }
 

@@ -36,7 +36,9 @@ export const messageId = (msg: { readonly data: Uint8Array }): Uint8Array => sha
  * - batchPublish: a message is encoded once for all recipients.
  * - allowPublishToZeroTopicPeers, ignoreDuplicatePublishError: publishing in an empty room is
  *   normal, not an error; the caller learns it from `recipients: 0`.
- * - runOnLimitedConnection false: relayed (limited) circuits are for WebRTC signalling only.
+ * - runOnLimitedConnection true: a peer that no direct link reaches (a symmetric NAT without TURN)
+ *   still gossips over a relayed circuit. Where WebRTC works the circuit its signalling came over
+ *   is closed as soon as the direct link is up, so gossip moves there.
  */
 export function gossipOptions (overrides: Partial<GossipsubOpts> = {}): Partial<GossipsubOpts> {
   return {
@@ -49,7 +51,7 @@ export function gossipOptions (overrides: Partial<GossipsubOpts> = {}): Partial<
     batchPublish: true,
     allowPublishToZeroTopicPeers: true,
     ignoreDuplicatePublishError: true,
-    runOnLimitedConnection: false,
+    runOnLimitedConnection: true,
     // a Reject from our validators is what scores a peer down; keep the rest of scoring default
     ...overrides
   }

@@ -15,8 +15,12 @@ import { DEFAULT_BACKOFF, backoffDelay, pageHidden, type BackoffInit } from './b
 import { DHT_PROTOCOL } from './protocol.ts'
 import { NetworkError, NotStartedError } from './errors.ts'
 import { signUserRecord, userRecordKey, validateUserRecord, dhtUserRecordSelector, type RoutingHint, type UserRecord } from './user-record.ts'
-import { NetworkState, type NetworkStatus, type ConnectionInfo, sameStatus } from './status.ts'
+import { NetworkState, type NetworkStatus, type ConnectionInfo, type LinkPath, sameStatus } from './status.ts'
 import { connectionForStream } from './stream-connection.ts'
+import { createRelayedLinks, type RelayedLinks, type RelayedLinksInit } from './relayed-links.ts'
+import { settledWithin } from './settled-within.ts'
+import { onPathChange, relayOfCircuit, webrtcPath } from './link-path.ts'
+import { retireCircuit } from './circuit-retire.ts'
 import type { MeshDegree } from './mesh-degree.ts'
 
 export { NetworkProfile }
@@ -43,6 +47,13 @@ export interface PeerNodeInit {
   /** How often provided keys are re-announced (ms); must stay below the relays' provider TTL. Default 10 min. */
   readonly reprovideIntervalMs?: number
   readonly backoff?: BackoffInit
+  /**
+   * How long a dial waits for a direct WebRTC link before it answers with the relayed circuit that
+   * the WebRTC signalling opened (ICE goes on trying, and the link moves over when it succeeds).
+   */
+  readonly relayedFallbackMs?: number
+  /** When relayed-only peers are tried directly again, and how a cut circuit is dialled again. */
+  readonly relayedLinks?: RelayedLinksInit
   /** A fixed libp2p key (tests); by default each tab gets a fresh one: one tab is one peer. */
   readonly privateKey?: PrivateKey
 }
@@ -139,6 +150,7 @@ export interface PeerNode {
 }
 
 const DIAL_TIMEOUT_MS = 15_000
+const RELAYED_FALLBACK_MS = 2_000
 /** @libp2p/webrtc's signalling protocol (not exported by the package). */
 const WEBRTC_SIGNALING_PROTOCOL = '/webrtc-signaling/0.0.1'
 const CACHED_PEERS_AT_START = 6
@@ -188,6 +200,11 @@ class LibP2pPeerNode implements PeerNode {
   /** Ids of bootstrap connections on which we already re-announced. */
   private readonly announcedOn = new Set<string>()
   private readonly backoff: BackoffInit
+  private relayed: RelayedLinks
+  /** What getStats said of each WebRTC connection's path (by connection id): direct or through TURN. */
+  private readonly paths = new Map<string, LinkPath>()
+  /** Stream protocols of ours (handled or opened here): a circuit they run on is not closed under them. */
+  private readonly ownProtocols = new Set<string>()
 
   constructor (
     private readonly libp2p: BrowserLibp2p,
@@ -197,6 +214,7 @@ class LibP2pPeerNode implements PeerNode {
   ) {
     this.peerId = libp2p.peerId.toString()
     this.backoff = init.backoff ?? DEFAULT_BACKOFF
+    this.relayed = this.makeRelayedLinks()
     this.bootstraps = init.bootstrap.map((a) => {
       const addr = multiaddr(a)
       return { addr, peerId: addr.getComponents().findLast((c) => c.name === 'p2p')?.value, attempt: 0, dialing: false }
@@ -209,6 +227,7 @@ class LibP2pPeerNode implements PeerNode {
     this.settledFirstRound = false
     this.reachable = false
     this.stopController = new AbortController()
+    this.relayed = this.makeRelayedLinks()
     const events = this.libp2p
     events.addEventListener('connection:open', this.onConnectionOpen)
     events.addEventListener('connection:close', this.onConnectionClose)
@@ -238,6 +257,7 @@ class LibP2pPeerNode implements PeerNode {
     if (!this.started) return
     this.started = false
     this.stopController.abort(new AbortedError('the peer node stopped'))
+    this.relayed.stop()
     clearInterval(this.reprovideTimer)
     for (const b of this.bootstraps) { clearTimeout(b.timer); b.attempt = 0 }
     const events = this.libp2p
@@ -263,7 +283,7 @@ class LibP2pPeerNode implements PeerNode {
   status (): NetworkStatus {
     const connections: ConnectionInfo[] = this.libp2p.getConnections()
       .filter((c) => c.status === 'open')
-      .map(connectionInfo)
+      .map((c) => this.connectionInfo(c))
     const connectedPeers = new Set(connections.map((c) => c.peerId))
     const dht = this.libp2p.services.dht
     const offline = typeof navigator !== 'undefined' && navigator.onLine === false
@@ -307,16 +327,28 @@ class LibP2pPeerNode implements PeerNode {
   private readonly onConnectionOpen = (evt: CustomEvent<Connection>): void => {
     const opened = evt.detail
     if (transportOf(opened.remoteAddr.toString()) === 'webrtc') {
+      this.relayed.direct(opened.remotePeer.toString())
       for (const c of this.libp2p.getConnections(opened.remotePeer)) {
-        if (c !== opened && transportOf(c.remoteAddr.toString()) === 'circuit') void c.close().catch(() => undefined)
+        if (c !== opened && transportOf(c.remoteAddr.toString()) === 'circuit') retireCircuit(c, (p) => this.ownProtocols.has(p))
       }
+      const learnPath = (): void => {
+        void webrtcPath(opened).then((path) => {
+          if (path == null || opened.status !== 'open') return
+          this.paths.set(opened.id, path)
+          this.emitStatus()
+        }, () => undefined)
+      }
+      learnPath()
+      onPathChange(opened, learnPath)
     }
     this.emitStatus()
   }
 
   private readonly onConnectionClose = (evt: CustomEvent<Connection>): void => {
     this.announcedOn.delete(evt.detail.id)
+    this.paths.delete(evt.detail.id)
     const peer = evt.detail.remotePeer.toString()
+    this.relayed.closed(peer)
     for (const b of this.bootstraps) {
       if (b.peerId === peer && this.libp2p.getConnections(evt.detail.remotePeer).length === 0) this.scheduleBootstrap(b)
     }
@@ -407,24 +439,95 @@ class LibP2pPeerNode implements PeerNode {
     const peer = typeof target === 'string' ? target : addrs.map(peerOfAddr).find((p) => p != null)
     if (peer != null) {
       const direct = this.libp2p.getConnections(peerIdFromString(peer)).find((c) => c.status === 'open' && c.limits == null)
-      if (direct != null) return connectionInfo(direct)
+      if (direct != null) return this.connectionInfo(direct)
     }
     if (addrs.length === 0 && peer != null) {
-      return connectionInfo(await this.libp2p.dial(peerIdFromString(peer), { signal: this.dialSignal(options.signal) }))
+      return this.connectionInfo(await this.libp2p.dial(peerIdFromString(peer), { signal: this.dialSignal(options.signal) }))
     }
-    const isWebRTC = (a: Multiaddr): boolean => a.toString().includes('/webrtc')
     const webrtc = this.budget.exhausted ? [] : addrs.filter(isWebRTC)
     let firstError: Error | undefined
-    for (const attempt of [webrtc, addrs.filter((a) => !isWebRTC(a))]) {
-      if (attempt.length === 0) continue
+    if (webrtc.length > 0) {
+      const attempt = this.libp2p.dial(webrtc, { signal: this.dialSignal(options.signal) })
       try {
-        return connectionInfo(await this.libp2p.dial(attempt, { signal: this.dialSignal(options.signal) }))
+        const settled = await settledWithin(attempt, this.init.relayedFallbackMs ?? RELAYED_FALLBACK_MS)
+        if (settled != null) return this.connectionInfo(settled)
+      } catch (err) {
+        options.signal?.throwIfAborted()
+        firstError = err instanceof Error ? err : new Error(String(err))
+      }
+      // No direct link yet: while ICE keeps trying, the circuit its signalling opened carries the room.
+      const relayed = firstError == null && peer != null ? this.openRelayed(peer) : undefined
+      if (relayed != null && peer != null) {
+        this.relayed.add(peer)
+        void attempt.then(() => { this.relayed.direct(peer) }, (err: unknown) => { this.noteError(`direct link to ${peer.slice(-8)}`, err) })
+        return this.connectionInfo(relayed)
+      }
+      if (firstError == null) {
+        try {
+          return this.connectionInfo(await attempt)
+        } catch (err) {
+          options.signal?.throwIfAborted()
+          firstError = err instanceof Error ? err : new Error(String(err))
+        }
+      }
+    }
+    const others = addrs.filter((a) => !isWebRTC(a))
+    if (others.length > 0) {
+      try {
+        const connection = await this.libp2p.dial(others, { signal: this.dialSignal(options.signal) })
+        if (connection.limits != null && peer != null) this.relayed.add(peer)
+        return this.connectionInfo(connection)
       } catch (err) {
         options.signal?.throwIfAborted()
         firstError ??= err instanceof Error ? err : new Error(String(err))
       }
     }
     throw firstError ?? new NetworkError('no address to dial')
+  }
+
+  private makeRelayedLinks (): RelayedLinks {
+    const connected = (peer: string): boolean => this.libp2p.getConnections(peerIdFromString(peer)).some((c) => c.status === 'open')
+    return createRelayedLinks({
+      connected,
+      tryDirect: async (peer) => {
+        const webrtc = this.budget.exhausted ? [] : (await this.knownAddrs(peer)).filter(isWebRTC)
+        if (webrtc.length === 0) return false
+        try {
+          return (await this.libp2p.dial(webrtc, { signal: this.dialSignal() })).limits == null
+        } catch (err) {
+          this.noteError(`direct link to ${peer.slice(-8)}`, err)
+          return false
+        }
+      },
+      redial: async (peer) => {
+        try {
+          await this.dialPeer(peer)
+          return true
+        } catch (err) {
+          this.noteError(`relayed link to ${peer.slice(-8)}`, err)
+          return connected(peer)
+        }
+      }
+    }, this.init.relayedLinks)
+  }
+
+  private connectionInfo (c: Connection): ConnectionInfo {
+    const addr = c.remoteAddr.toString()
+    const relayed = c.limits != null || (addr.includes('/p2p-circuit') && !addr.includes('/webrtc'))
+    const via = relayed ? relayOfCircuit(addr) : undefined
+    return {
+      peerId: c.remotePeer.toString(),
+      kind: relayed ? 'relayed' : 'direct',
+      path: relayed ? 'relayed' : this.paths.get(c.id) ?? 'direct',
+      ...(via != null ? { via } : {}),
+      transport: transportOf(addr),
+      ...(c.rtt != null ? { rttMs: c.rtt } : {})
+    }
+  }
+
+  /** An open relayed (limited) connection to `peer`, the newest. */
+  private openRelayed (peer: string): Connection | undefined {
+    return connectionForStream(this.libp2p.getConnections(peerIdFromString(peer)).filter((c) => c.limits != null))
   }
 
   /**
@@ -630,6 +733,7 @@ class LibP2pPeerNode implements PeerNode {
   // ---- streams ----
 
   async handle (protocol: string, handler: (stream: Stream, fromPeer: string) => void | Promise<void>): Promise<void> {
+    this.ownProtocols.add(protocol)
     await this.libp2p.handle(protocol, async (stream, connection) => {
       try {
         await handler(stream, connection.remotePeer.toString())
@@ -637,7 +741,7 @@ class LibP2pPeerNode implements PeerNode {
         this.noteError(`handler ${protocol}`, err)
         stream.abort(err instanceof Error ? err : new Error(String(err)))
       }
-    })
+    }, { runOnLimitedConnection: true })
   }
 
   async unhandle (protocol: string): Promise<void> {
@@ -646,11 +750,17 @@ class LibP2pPeerNode implements PeerNode {
 
   async newStream (peer: string, protocol: string, options: SignalOptions = {}): Promise<Stream> {
     this.assertStarted()
+    this.ownProtocols.add(protocol)
     const id = peerIdFromString(peer)
     const signal = this.dialSignal(options.signal)
-    const connection = connectionForStream(this.libp2p.getConnections(id))
-    if (connection !== undefined) return await connection.newStream(protocol, { signal, negotiateFully: false })
-    return await this.libp2p.dialProtocol(id, protocol, { signal, negotiateFully: false })
+    let connection = connectionForStream(this.libp2p.getConnections(id))
+    if (connection === undefined) {
+      await this.dialPeer(peer, { signal })
+      connection = connectionForStream(this.libp2p.getConnections(id))
+      if (connection === undefined) throw new NetworkError(`no open connection to ${peer}`)
+    }
+    // a relayed link carries the room's streams too when no direct one exists (a symmetric NAT without TURN)
+    return await connection.newStream(protocol, { signal, negotiateFully: false, runOnLimitedConnection: true })
   }
 }
 
@@ -673,12 +783,4 @@ function peerOfAddr (a: Multiaddr): string | undefined {
   return a.getComponents().findLast((c) => c.name === 'p2p')?.value
 }
 
-function connectionInfo (c: Connection): ConnectionInfo {
-  const addr = c.remoteAddr.toString()
-  return {
-    peerId: c.remotePeer.toString(),
-    kind: c.limits != null || (addr.includes('/p2p-circuit') && !addr.includes('/webrtc')) ? 'relayed' : 'direct',
-    transport: transportOf(addr),
-    ...(c.rtt != null ? { rttMs: c.rtt } : {})
-  }
-}
+const isWebRTC = (a: Multiaddr): boolean => a.toString().includes('/webrtc')

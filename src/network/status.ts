@@ -12,10 +12,20 @@ export const NetworkState = {
 } as const
 export type NetworkState = typeof NetworkState[keyof typeof NetworkState]
 
+/**
+ * How a link reaches a peer: 'direct' (WebRTC host-to-host or through NATs, or a WebSocket),
+ * 'turn' (WebRTC through a TURN server) or 'relayed' (a libp2p circuit through a relay node or a
+ * mutual peer, limited in time and bytes by that relay).
+ */
+export type LinkPath = 'direct' | 'turn' | 'relayed'
+
 export interface ConnectionInfo {
   readonly peerId: string
-  /** 'relayed': a limited circuit through a relay (signalling only); 'direct': anything else. */
+  /** 'relayed': a limited circuit through a relay; 'direct': anything else (a TURN path included). */
   readonly kind: 'direct' | 'relayed'
+  readonly path: LinkPath
+  /** The relay's peer id, on a relayed link. */
+  readonly via?: string
   readonly transport: 'webrtc' | 'websockets' | 'circuit' | 'other'
   /** Round trip measured by libp2p's connection monitor, once known. */
   readonly rttMs?: number

@@ -10,9 +10,13 @@ describe('the connection a new stream goes over', () => {
     expect(connectionForStream([conn('after reload', 5_000), conn('left behind', 1_000)])?.id).toBe('after reload')
   })
 
-  it('is never a relayed (limited) or closing one; none means dial', () => {
+  it('is a direct one over any relayed (limited) one, and never a closing one; none means dial', () => {
     expect(connectionForStream([conn('direct', 1_000), conn('relayed', 9_000, 'open', { bytes: 1 }), conn('closing', 9_500, 'closing')])?.id).toBe('direct')
-    expect(connectionForStream([conn('relayed', 9_000, 'open', { bytes: 1 })])).toBeUndefined()
+    expect(connectionForStream([conn('closing', 9_500, 'closing')])).toBeUndefined()
     expect(connectionForStream([])).toBeUndefined()
+  })
+
+  it('is the newest relayed one when no direct link exists: a peer behind a symmetric NAT still syncs', () => {
+    expect(connectionForStream([conn('old circuit', 1_000, 'open', { bytes: 1 }), conn('circuit', 9_000, 'open', { bytes: 1 })])?.id).toBe('circuit')
   })
 })

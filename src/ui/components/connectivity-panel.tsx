@@ -1,4 +1,4 @@
-import type { RoomClient } from '../../client/api.ts'
+import type { PeerSnapshot, RoomClient } from '../../client/api.ts'
 import { roomNetworkState, stateText } from '../connectivity.ts'
 import { useConnectivity, useRoomPeers, useRoomSnapshot, useSyncProgress } from '../hooks.ts'
 import { Dialog } from './dialog.tsx'
@@ -13,6 +13,15 @@ export function ConnectivityPanel ({ room, onClose }: { room: RoomClient, onClos
   // A peer's member is known once its presence notice (signed by the member's key) has come.
   const nameOf = (author: string | undefined): string | undefined => author == null ? undefined : members?.find((m) => m.id === author)?.name
   const state = roomNetworkState(c, peers)
+  // A relay is named by its address's host when it is a configured relay, else as the member it is.
+  const relayName = (via: string | undefined): string => {
+    if (via == null) return 'a relay'
+    const relay = c.relays.find((r) => r.address.endsWith(`/p2p/${via}`))
+    if (relay != null) return /^\/dns[46]?\/([^/]+)/.exec(relay.address)?.[1] ?? /^\/ip[46]\/([^/]+)/.exec(relay.address)?.[1] ?? 'a relay'
+    return nameOf(peers.find((p) => p.peerId === via)?.author) ?? `peer ${via.slice(-8)}`
+  }
+  const linkText = (p: PeerSnapshot): string =>
+    p.link === 'direct' ? 'direct (WebRTC)' : p.link === 'turn' ? 'via TURN (WebRTC)' : `relayed by ${relayName(p.via)}`
   return (
     <Dialog title='Connectivity' onClose={onClose} wide>
       <p className={`net-state ${state}`}><span className='dot' aria-hidden='true' /><strong>{stateText[state].label}</strong> — {stateText[state].help}</p>
@@ -39,7 +48,7 @@ export function ConnectivityPanel ({ room, onClose }: { room: RoomClient, onClos
               {peers.map((p) => (
                 <tr key={p.peerId}>
                   <td>{nameOf(p.author) ?? 'unknown member'} <span className='mono hint'>{p.peerId.slice(-12)}</span></td>
-                  <td>{p.direct ? 'direct (WebRTC)' : 'relayed'}</td>
+                  <td>{linkText(p)}</td>
                   <td>{p.rttMs != null ? `${Math.round(p.rttMs)} ms` : '—'}</td>
                 </tr>
               ))}
