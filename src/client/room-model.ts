@@ -1,6 +1,7 @@
 import { type AuthorityLog, authorityLog } from '../core/authority/log.ts'
 import type { BuildInit } from '../core/authority/build.ts'
 import type { SignedAuthorityEntry } from '../core/authority/entry.ts'
+import { absorbLamport } from '../core/authority/lamport.ts'
 import { validateAuthorityEntries } from '../core/authority/validate-entry.ts'
 import { type AppendedEntry, appendEntry } from '../core/feed/append.ts'
 import { parseEnvelope } from '../core/feed/entry.ts'
@@ -120,7 +121,7 @@ export function createRoomModel (components: RoomModelComponents, init: RoomMode
       try { l(detail) } catch (err) { console.error('room model listener threw', err) }
     }
   }
-  const seen = (n: number): void => { if (n > lamport) lamport = n }
+  const seen = (n: number): void => { lamport = absorbLamport(lamport, n) }
 
   const feedAccepted = (entries: readonly StoredFeedEntry[]): void => {
     for (const e of entries) {

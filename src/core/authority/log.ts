@@ -5,6 +5,7 @@ import { can, mayAppend } from './acl-queries.ts'
 import type { RoleDefinition } from './capabilities.ts'
 import { type DagNode, ancestorsAmong, compareNodes } from './dag.ts'
 import { type AuthorityEntry, type Frontier, type Policy, PREV_MAX, type SignedAuthorityEntry } from './entry.ts'
+import { LAMPORT_MAX_STEP } from './lamport.ts'
 import { Replay } from './replay.ts'
 import { type BanState, type Rejection, encodeAclState } from './state.ts'
 import { standingOf } from './standing.ts'
@@ -117,7 +118,11 @@ export class AuthorityLog implements AclView {
     const badParent = entry.prev.find((p) => this.broken.has(p))
     const parents = badParent != null ? [] : entry.prev.map((p) => this.nodes.get(p)!)
     const low = parents.find((p) => p.entry.lamport >= entry.lamport)
-    const detail = badParent != null ? `parent ${badParent} is invalid` : low != null ? `lamport ${entry.lamport} is not above parent's ${low.entry.lamport}` : undefined
+    const top = Math.max(0, ...parents.map((p) => p.entry.lamport))
+    const detail = badParent != null ? `parent ${badParent} is invalid`
+      : low != null ? `lamport ${entry.lamport} is not above parent's ${low.entry.lamport}`
+        : entry.lamport - top > LAMPORT_MAX_STEP ? `lamport ${entry.lamport} is more than ${LAMPORT_MAX_STEP} past its parents' ${top}`
+          : undefined
     if (detail != null) {
       this.broken.set(entry.hash, { entry, detail })
       this.replay.noteBroken(entry, detail)
@@ -185,8 +190,12 @@ export class AuthorityLog implements AclView {
     const candidates = [...accepted]
     const covered = new Set<DagNode>()
     for (const n of candidates) for (const a of ancestorsAmong(n, candidates)) covered.add(a)
-    const prev = candidates.filter((n) => !covered.has(n)).sort((a, b) => compareNodes(b, a)).slice(0, PREV_MAX).map((n) => n.entry.hash).sort()
-    return { room: this.room, prev, lamport: Math.max(this.topLamport, seenLamport) + 1 }
+    const tips = candidates.filter((n) => !covered.has(n)).sort((a, b) => compareNodes(b, a)).slice(0, PREV_MAX)
+    const prev = tips.map((n) => n.entry.hash).sort()
+    // above everything seen, but never more than the bound past our parents: a huge lamport from
+    // someone else must not make our entry one that peers refuse
+    const ceiling = (tips[0]?.entry.lamport ?? 0) + LAMPORT_MAX_STEP
+    return { room: this.room, prev, lamport: Math.min(Math.max(this.topLamport, seenLamport) + 1, ceiling) }
   }
 
   mayAppend (author: AuthorId, channel: ChannelId, seq: number): Validated<true> {
