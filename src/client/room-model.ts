@@ -1,6 +1,7 @@
 import { type AuthorityLog, authorityLog } from '../core/authority/log.ts'
 import type { BuildInit } from '../core/authority/build.ts'
 import type { SignedAuthorityEntry } from '../core/authority/entry.ts'
+import { absorbLamport } from '../core/authority/lamport.ts'
 import { validateAuthorityEntries } from '../core/authority/validate-entry.ts'
 import { type AppendedEntry, appendEntry } from '../core/feed/append.ts'
 import { parseEnvelope } from '../core/feed/entry.ts'
@@ -120,7 +121,7 @@ export function createRoomModel (components: RoomModelComponents, init: RoomMode
       try { l(detail) } catch (err) { console.error('room model listener threw', err) }
     }
   }
-  const seen = (n: number): void => { if (n > lamport) lamport = n }
+  const seen = (n: number): void => { lamport = absorbLamport(lamport, n) }
 
   const feedAccepted = (entries: readonly StoredFeedEntry[]): void => {
     for (const e of entries) {
@@ -161,12 +162,8 @@ export function createRoomModel (components: RoomModelComponents, init: RoomMode
     return s
   }
 
-  /** Keys that have held a place in the room: members, departed members, banned keys. */
-  const keysKnownInRoom = (): Set<string> => new Set<string>([
-    ...log.members().map((m) => m.id),
-    ...log.departed().keys(),
-    ...log.bans().map((b) => b.target)
-  ])
+  /** Entries stored only once they stop waiting for parents: an orphan costs memory for a while, never storage. */
+  const heldBack = new Set<EntryHash>()
 
   const addAuthority = async (entries: readonly Uint8Array[]): Promise<AuthorityAddResult> => {
     const verdicts = await validateAuthorityEntries(entries, room, components.verifier)
@@ -182,13 +179,18 @@ export function createRoomModel (components: RoomModelComponents, init: RoomMode
       const added = fresh.filter((e) => {
         const r = refused.get(e.hash)
         if (r != null) rejected.push({ hash: e.hash, reason: r.reason, detail: r.detail, senderFault: false })
-        return r == null
+        return r == null && log.has(e.hash)
       })
-      // Whether an entry is refused can change when an earlier-ordered concurrent entry arrives, so
-      // refused entries are kept too: only the same set gives the same state on every peer
-      // (docs/protocol/authority.md, "Keep refused entries"). A stranger's can never matter, only flood.
-      const known = keysKnownInRoom()
-      const kept = fresh.filter((e) => !refused.has(e.hash) || known.has(e.entry.signer))
+      // Whether an entry is refused can change when an earlier-ordered concurrent entry arrives (a
+      // grant to a key unknown so far among them), so every valid entry is kept, refused or not:
+      // only the same set gives the same state on every peer ("Keep refused entries" in authority.md).
+      const settled = [...heldBack].filter((h) => !log.isHeld(h))
+      for (const h of settled) heldBack.delete(h)
+      const kept: SignedAuthorityEntry[] = settled.flatMap((h) => log.get(h) ?? [])
+      for (const e of fresh) {
+        if (log.isHeld(e.hash)) heldBack.add(e.hash)
+        else if (log.has(e.hash)) kept.push(e)
+      }
       if (kept.length > 0) {
         await storage.authority.putEntries(kept.map((e) => ({ hash: e.hash, room, bytes: e.bytes, receivedAt: Date.now() })))
         for (const e of kept) seen(e.entry.lamport)
@@ -227,12 +229,14 @@ export function createRoomModel (components: RoomModelComponents, init: RoomMode
     addAuthority,
     async validateAuthorityForGossip (bytes) {
       const result = await addAuthority([bytes])
-      if (result.added.length > 0) {
-        return log.missing().length === 0 ? { action: 'accept' } : { action: 'ignore', reason: RejectReason.MissingParent, detail: 'held until its parents arrive' }
+      const added = result.added[0]
+      if (added != null) {
+        // judged by its own state: another entry waiting for a parent that never comes changes nothing here
+        return !log.isHeld(added.hash) ? { action: 'accept' } : { action: 'ignore', reason: RejectReason.MissingParent, detail: 'held until its parents arrive' }
       }
       const r = result.rejected[0]
       if (r != null) return { action: 'reject', reason: r.reason, detail: r.detail }
-      return { action: 'ignore', reason: RejectReason.Duplicate, detail: 'already held' }
+      return { action: 'ignore', reason: RejectReason.Duplicate, detail: 'already held, or no room to hold it' }
     },
     async authorAuthority (build) {
       const entry = await build({ context: log.buildContext(lamport), signer: signer() })

@@ -93,15 +93,18 @@ describe('validateAuthorityEntry: fuzzed input', () => {
 describe('replay: adversarial histories', () => {
   it('holds back an entry whose parent is missing and applies it once the parent arrives', async () => {
     const r = await testRoom()
-    const parent = await r.act(owner, 'grant', { target: modA.id, role: 'mod' })
+    await r.act(owner, 'grant', { target: modA.id, role: 'mod' })
+    const parent = await r.act(modA, 'grant', { target: bob.id, role: 'member' })
     const child = await r.act(modA, 'grant', { target: alice.id, role: 'member' })
     const log = authorityLog({ room: r.log.room })
-    log.add([r.genesis, child])
+    log.add([r.made[0]!, r.made[1]!, child])
     expect(log.complete).toBe(false)
+    expect(log.isHeld(child.hash)).toBe(true)
     expect(log.missing()).toEqual([parent.hash])
     expect(log.roleOf(alice.id)).toBeNull()
     log.add([parent])
     expect(log.complete).toBe(true)
+    expect(log.isHeld(child.hash)).toBe(false)
     expect(log.roleOf(alice.id)).toBe('member')
   })
 

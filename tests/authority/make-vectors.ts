@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs'
 import { join as joinPath } from 'node:path'
 import { buildEntry } from '../../src/core/authority/build.ts'
 import { signedBytesOf, type SignedAuthorityEntry } from '../../src/core/authority/entry.ts'
+import { LAMPORT_MAX_STEP } from '../../src/core/authority/lamport.ts'
 import { authorityLog } from '../../src/core/authority/log.ts'
 import { encodeCanonical } from '../../src/core/codec/canonical.ts'
 import { hashOf } from '../../src/core/codec/hash.ts'
@@ -114,6 +115,40 @@ async function main (): Promise<void> {
   await e.act(owner, 'inviteRevoke', { invite: (inv.entry as { invite: AuthorId }).invite })
   await e.act(alice, 'join', { secret: s3 }, beforeRevoke)
 
+  // a grant of a weaker role at the same rank takes BAN: the back-dated ban is void
+  const f = await testRoom()
+  await f.act(owner, 'defineRole', { name: 'steward', capabilities: 1 | 4, rank: 500 })
+  await f.act(owner, 'grant', { target: modA.id, role: 'mod' })
+  await f.act(owner, 'grant', { target: alice.id, role: 'member' })
+  const beforeSteward = f.log.buildContext()
+  await f.act(owner, 'grant', { target: modA.id, role: 'steward' })
+  await f.act(modA, 'ban', { target: alice.id, frontier: {} }, beforeSteward)
+
+  // a role redefinition that drops BAN: its holder's back-dated ban is void, a back-dated pin it keeps stands
+  const g = await testRoom()
+  await g.act(owner, 'defineRole', { name: 'helper', capabilities: 1 | 4 | 16, rank: 200 })
+  await g.act(owner, 'grant', { target: modA.id, role: 'helper' })
+  await g.act(owner, 'grant', { target: alice.id, role: 'member' })
+  const beforeDrop = g.log.buildContext()
+  await g.act(owner, 'defineRole', { name: 'helper', capabilities: 1 | 4, rank: 200 })
+  const voidBan = await g.act(modA, 'ban', { target: alice.id, frontier: {} }, beforeDrop)
+  await g.act(modA, 'pin', { channel: g.general, message: voidBan.hash, pinned: true }, { ...beforeDrop, prev: [voidBan.hash], lamport: voidBan.entry.lamport + 1 })
+
+  // lamports: one past the bound is broken-chain, at the bound it applies
+  const h = await testRoom()
+  await h.act(owner, 'grant', { target: alice.id, role: 'member' }, { lamport: LAMPORT_MAX_STEP + 1 })
+  await h.act(owner, 'grant', { target: bob.id, role: 'member' }, { lamport: LAMPORT_MAX_STEP })
+
+  // a demoted inviter's invite: the JOIN concurrent with the demotion is void, a later one invite-invalid
+  const k = await testRoom()
+  const s4 = new Uint8Array(32).fill(14)
+  await k.act(owner, 'grant', { target: modA.id, role: 'mod' })
+  await k.act(modA, 'inviteCreate', { secret: s4, role: 'member' })
+  const beforeDemotion = k.log.buildContext()
+  await k.act(owner, 'grant', { target: modA.id, role: 'member' })
+  await k.act(alice, 'join', { secret: s4 }, beforeDemotion)
+  await k.act(bob, 'join', { secret: s4 })
+
   const vectors = {
     description: 'Authority-log vectors. entry: validateAuthorityEntry(bytes, room) verdicts. replay: the state after adding all entries (any order). Byte strings are hex.',
     entry: entryVectors,
@@ -128,7 +163,11 @@ async function main (): Promise<void> {
       ]),
       replayVector('missing parent', 'the middle entry is absent: the last waits and the state is incomplete', a.made.filter((_, i) => i !== 1)),
       replayVector('concurrent revocations', 'modA revokes modB while the owner promotes modB, who then revokes modA', d.made),
-      replayVector('back-dated join on a revoked invite', 'alice joins on heads from before the invite-revoke; the join is void', e.made)
+      replayVector('back-dated join on a revoked invite', 'alice joins on heads from before the invite-revoke; the join is void', e.made),
+      replayVector('weaker role at the same rank', 'modA becomes steward (rank 500, no BAN); its ban on heads from before is void', f.made),
+      replayVector('role redefinition drops a capability', 'helper loses BAN: the back-dated ban is void, the back-dated pin (PIN kept) stands', g.made),
+      replayVector('lamport bound', 'a grant 2^24 + 1 past its parent is broken-chain; one exactly 2^24 past applies', h.made),
+      replayVector('demoted inviter', 'modA, demoted to member, may no longer invite: the concurrent JOIN is void, the later one invite-invalid', k.made)
     ]
   }
   writeFileSync(joinPath(import.meta.dirname, '..', 'fixtures', 'authority.vectors.json'), JSON.stringify(vectors, null, 2) + '\n')

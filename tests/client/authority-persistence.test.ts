@@ -37,14 +37,37 @@ describe('authority entries kept by a room (in-memory storage twin)', () => {
     expect(reloaded.log.encodeState()).toEqual(model.log.encodeState())
   })
 
-  it("does not store a stranger's refused entry: it can only flood", async () => {
+  it("keeps a stranger's refused entry, which a concurrent grant that arrives later makes valid, across a reload", async () => {
     const created = await createRoom({ signer: owner, name: 'strangers', policy: 'invite-only', channels: [{ name: 'general' }] })
     const { storage, model } = await modelFor(created.roomId)
     await model.addAuthority([created.genesis.bytes])
-    const intrusion = await buildEntry.channelCreate({ context: model.log.buildContext(model.lamport), signer: stranger }, { name: 'spam' })
-    const result = await model.addAuthority([intrusion.bytes])
-    expect(result.rejected).toHaveLength(1)
-    expect(await storage.authority.has(intrusion.hash)).toBe(false)
-    expect(model.log.channels().map((c) => c.name)).toEqual(['general'])
+    const heads = model.log.buildContext(model.lamport)
+    // the owner makes the stranger a mod on the same heads; the stranger, told so, creates a channel
+    const grant = await buildEntry.grant({ context: heads, signer: owner }, { target: stranger.id, role: 'mod' })
+    const channel = await buildEntry.channelCreate({ context: { ...heads, lamport: heads.lamport + 1 }, signer: stranger }, { name: 'theirs' })
+    expect((await model.addAuthority([channel.bytes])).rejected.map((r) => r.reason)).toEqual(['unauthorized'])
+    expect(await storage.authority.has(channel.hash)).toBe(true)
+    await model.addAuthority([grant.bytes])
+    expect(model.log.channels().map((c) => c.name)).toEqual(['general', 'theirs'])
+
+    const reloaded = createRoomModel({ storage, signer: () => owner }, { room: created.roomId })
+    await reloaded.load()
+    expect(reloaded.log.encodeState()).toEqual(model.log.encodeState())
+  })
+
+  it('stores an entry waiting for its parent only once it settles, and answers gossip by each entry alone', async () => {
+    const created = await createRoom({ signer: owner, name: 'orphans', policy: 'invite-only', channels: [{ name: 'general' }] })
+    const { storage, model } = await modelFor(created.roomId)
+    await model.addAuthority([created.genesis.bytes])
+    const parent = await buildEntry.grant({ context: model.log.buildContext(model.lamport), signer: owner }, { target: member.id, role: 'member' })
+    const child = await buildEntry.channelCreate({ context: { room: created.roomId, prev: [parent.hash], lamport: parent.entry.lamport + 1 }, signer: owner }, { name: 'later' })
+    expect(await model.validateAuthorityForGossip(child.bytes)).toMatchObject({ action: 'ignore', reason: 'missing-parent' })
+    expect(await storage.authority.has(child.hash)).toBe(false)
+    // a good entry is accepted (and relayed) although another still waits for a parent that may never come
+    const other = await buildEntry.roomUpdate({ context: model.log.buildContext(model.lamport), signer: owner }, { name: 'renamed' })
+    expect(await model.validateAuthorityForGossip(other.bytes)).toEqual({ action: 'accept' })
+    await model.addAuthority([parent.bytes])
+    expect(await storage.authority.has(child.hash)).toBe(true)
+    expect(model.log.channels().map((c) => c.name)).toEqual(['general', 'later'])
   })
 })

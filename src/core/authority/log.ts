@@ -2,9 +2,10 @@ import type { AclView } from '../acl-view.ts'
 import type { Validated } from '../result.ts'
 import type { AuthorId, ChannelId, EntryHash, RoomId } from '../types.ts'
 import { can, mayAppend } from './acl-queries.ts'
-import type { RoleDefinition } from './capabilities.ts'
+import { type RoleDefinition, Role } from './capabilities.ts'
 import { type DagNode, ancestorsAmong, compareNodes } from './dag.ts'
 import { type AuthorityEntry, type Frontier, type Policy, PREV_MAX, type SignedAuthorityEntry } from './entry.ts'
+import { LAMPORT_MAX_STEP } from './lamport.ts'
 import { Replay } from './replay.ts'
 import { type BanState, type Rejection, encodeAclState } from './state.ts'
 import { standingOf } from './standing.ts'
@@ -15,7 +16,17 @@ export interface AuthorityLogInit {
   readonly room: RoomId
   /** Entries between replay checkpoints (default 512): memory against the cost of a late entry. */
   readonly checkpointEvery?: number
+  /** The clock for how long entries wait for missing parents (default Date.now). */
+  readonly now?: () => number
 }
+
+/**
+ * At most this many entries wait for missing parents; more are not taken (a later copy may come
+ * when there is room). Honest waits are short and few; this bounds what a flood of orphans costs.
+ */
+export const HELD_MAX = 1024
+/** How long an entry waits for missing parents before it is forgotten (it can be sent again). */
+export const HOLD_MS = 60_000
 
 /** What building a new entry needs from the log: its parents and the lowest lamport it may take. */
 export interface BuildContext {
@@ -68,6 +79,9 @@ export class AuthorityLog implements AclView {
   private readonly waitingOn = new Map<EntryHash, Set<EntryHash>>()
   /** Waiting child -> how many of its parents are not settled yet. */
   private readonly unsettled = new Map<EntryHash, number>()
+  /** Waiting entry -> when it arrived. */
+  private readonly heldSince = new Map<EntryHash, number>()
+  private readonly now: () => number
   private readonly heads = new Set<DagNode>()
   private order: DagNode[] = []
   private replay: Replay
@@ -75,18 +89,24 @@ export class AuthorityLog implements AclView {
 
   constructor (init: AuthorityLogInit) {
     this.room = init.room
+    this.now = init.now ?? Date.now
     this.replay = new Replay(this.room, this.broken, init.checkpointEvery)
   }
 
   /** Adds entries already checked by {@link validateAuthorityEntries}; entries for another room are ignored. */
   add (entries: readonly SignedAuthorityEntry[]): AddOutcome {
+    this.expire()
+    const batch = new Set(entries.map((e) => e.hash))
     const ready: EntryHash[] = []
     for (const signed of entries) {
       if (this.known.has(signed.hash) || signed.entry.room !== this.room) continue
-      this.known.set(signed.hash, signed)
       const pending = signed.entry.prev.filter((p) => !this.nodes.has(p) && !this.broken.has(p))
+      // full: take no entry that waits on a parent from outside this batch
+      if (this.unsettled.size >= HELD_MAX && pending.some((p) => !batch.has(p))) continue
+      this.known.set(signed.hash, signed)
       if (pending.length === 0) ready.push(signed.hash)
       else {
+        this.heldSince.set(signed.hash, this.now())
         this.unsettled.set(signed.hash, pending.length)
         for (const p of pending) {
           const children = this.waitingOn.get(p)
@@ -104,6 +124,7 @@ export class AuthorityLog implements AclView {
         const left = this.unsettled.get(child)! - 1
         if (left === 0) {
           this.unsettled.delete(child)
+          this.heldSince.delete(child)
           ready.push(child)
         } else this.unsettled.set(child, left)
       }
@@ -117,7 +138,11 @@ export class AuthorityLog implements AclView {
     const badParent = entry.prev.find((p) => this.broken.has(p))
     const parents = badParent != null ? [] : entry.prev.map((p) => this.nodes.get(p)!)
     const low = parents.find((p) => p.entry.lamport >= entry.lamport)
-    const detail = badParent != null ? `parent ${badParent} is invalid` : low != null ? `lamport ${entry.lamport} is not above parent's ${low.entry.lamport}` : undefined
+    const top = Math.max(0, ...parents.map((p) => p.entry.lamport))
+    const detail = badParent != null ? `parent ${badParent} is invalid`
+      : low != null ? `lamport ${entry.lamport} is not above parent's ${low.entry.lamport}`
+        : entry.lamport - top > LAMPORT_MAX_STEP ? `lamport ${entry.lamport} is more than ${LAMPORT_MAX_STEP} past its parents' ${top}`
+          : undefined
     if (detail != null) {
       this.broken.set(entry.hash, { entry, detail })
       this.replay.noteBroken(entry, detail)
@@ -144,9 +169,41 @@ export class AuthorityLog implements AclView {
     return this.replay.rerun(this.order, this.order.indexOf(fresh[0]!)) ? 'resumed' : 'full'
   }
 
-  /** True once genesis is applied and no entry waits for a missing parent. */
+  /** Forgets entries that waited {@link HOLD_MS} for their parents, with their place in the waiting lists. */
+  private expire (): void {
+    const now = this.now()
+    for (const [hash, since] of this.heldSince) {
+      if (now - since < HOLD_MS) continue
+      this.heldSince.delete(hash)
+      this.unsettled.delete(hash)
+      for (const p of this.known.get(hash)!.entry.prev) {
+        const children = this.waitingOn.get(p)
+        children?.delete(hash)
+        if (children?.size === 0) this.waitingOn.delete(p)
+      }
+      this.known.delete(hash)
+    }
+  }
+
+  /**
+   * True once genesis is applied and no entry of a key holding a role has been waiting for a missing
+   * parent for less than {@link HOLD_MS}: then an ACL refusal may be our own lag. A stranger's or an
+   * old orphan never counts, so nobody can keep a room "incomplete" (and its penalties off) by
+   * naming a parent that never comes.
+   */
   get complete (): boolean {
-    return this.unsettled.size === 0 && this.replay.state.genesis != null
+    if (this.replay.state.genesis == null) return false
+    const now = this.now()
+    for (const [hash, since] of this.heldSince) {
+      const role = standingOf(this.replay.state, this.known.get(hash)!.entry.signer).role
+      if (now - since < HOLD_MS && role != null && role !== Role.BANNED) return false
+    }
+    return true
+  }
+
+  /** Whether this entry is held, waiting for a missing parent (not yet applied or refused). */
+  isHeld (hash: EntryHash): boolean {
+    return this.unsettled.has(hash)
   }
 
   /** Hashes some waiting entry names as a parent but nobody has sent: what to ask peers for. */
@@ -156,6 +213,11 @@ export class AuthorityLog implements AclView {
 
   has (hash: EntryHash): boolean {
     return this.known.has(hash)
+  }
+
+  /** The entry with this hash, if held (waiting ones included). */
+  get (hash: EntryHash): SignedAuthorityEntry | undefined {
+    return this.known.get(hash)
   }
 
   /** Every entry held (waiting ones included), in no particular order: what to store and serve. */
@@ -185,8 +247,12 @@ export class AuthorityLog implements AclView {
     const candidates = [...accepted]
     const covered = new Set<DagNode>()
     for (const n of candidates) for (const a of ancestorsAmong(n, candidates)) covered.add(a)
-    const prev = candidates.filter((n) => !covered.has(n)).sort((a, b) => compareNodes(b, a)).slice(0, PREV_MAX).map((n) => n.entry.hash).sort()
-    return { room: this.room, prev, lamport: Math.max(this.topLamport, seenLamport) + 1 }
+    const tips = candidates.filter((n) => !covered.has(n)).sort((a, b) => compareNodes(b, a)).slice(0, PREV_MAX)
+    const prev = tips.map((n) => n.entry.hash).sort()
+    // above everything seen, but never more than the bound past our parents: a huge lamport from
+    // someone else must not make our entry one that peers refuse
+    const ceiling = (tips[0]?.entry.lamport ?? 0) + LAMPORT_MAX_STEP
+    return { room: this.room, prev, lamport: Math.min(Math.max(this.topLamport, seenLamport) + 1, ceiling) }
   }
 
   mayAppend (author: AuthorId, channel: ChannelId, seq: number): Validated<true> {

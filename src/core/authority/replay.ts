@@ -1,60 +1,46 @@
 import { RejectReason } from '../result.ts'
-import type { AuthorId, EntryHash, RoomId } from '../types.ts'
+import type { EntryHash, RoomId } from '../types.ts'
 import { type DagNode, ancestorsAmong } from './dag.ts'
-import { Action, type AuthorityEntry } from './entry.ts'
+import type { AuthorityEntry } from './entry.ts'
 import { applyEntry, recordRejection } from './reducer.ts'
+import { type Holder, type Loss, actorsOf, holderStanding, lossOf, touchedHolders, weaken } from './removal.ts'
 import { type AclState, cloneState, emptyState } from './state.ts'
-import { standingOf } from './standing.ts'
+import type { Standing } from './standing.ts'
+import { authorize } from './validator.ts'
 
-/**
- * The keys whose standing the entry takes away: the target of a BAN, of a REVOKE by someone else
- * or of a demoting GRANT, with every invite that target created (they die with its role); or the
- * invite of an INVITE_REVOKE. The void rule applies to each. Judged on the state before the entry.
- */
-function removedKeys (state: AclState, e: AuthorityEntry): AuthorId[] {
-  if (e.action === Action.INVITE_REVOKE) return [e.invite]
-  const removes = e.action === Action.BAN ||
-    (e.action === Action.REVOKE && e.target !== e.signer) ||
-    (e.action === Action.GRANT && standingOf(state, e.target).rank > (state.roles.get(e.role)?.rank ?? 0))
-  if (!removes) return []
-  const target = (e as { target: AuthorId }).target
-  return [target, ...[...state.invites.values()].filter((i) => i.createdBy === target).map((i) => i.key)]
-}
+const VOID = 'its signer, invite or inviter lost what this entry needs, by a removal this entry does not descend from'
 
-/** The keys acting in an entry: its signer, and for a JOIN by invite also the invite key. */
-function actorsOf (e: AuthorityEntry): AuthorId[] {
-  return e.action === Action.JOIN && e.invite != null ? [e.signer, e.invite] : [e.signer]
-}
-
-const VOID = 'its signer or invite was removed by an entry this one does not descend from'
+/** A removal seen in this pass: the entry, and what it took from one holder. */
+interface Removal { readonly node: DagNode, readonly loss: Loss }
 
 /** State after the first `at` nodes of the order, with the void-rule bookkeeping at that point. */
 interface Checkpoint {
   readonly at: number
   readonly state: AclState
-  readonly removals: Map<AuthorId, DagNode[]>
-  readonly acceptedBy: Map<AuthorId, DagNode[]>
+  readonly removals: Map<Holder, Removal[]>
+  readonly acceptedBy: Map<Holder, DagNode[]>
 }
 
 /** Default nodes between checkpoints: a late entry replays at most this many plus what follows it. */
 export const CHECKPOINT_EVERY = 512
 
 /**
- * Runs the reducer over nodes in replay order and enforces the void rule: once a removal R of key
- * K (ban, revoke, demotion, invite revocation) is accepted, K's entries are void unless they are
- * ancestors of R (K made them before R) or descendants of R (judged then by the state, which may
- * have re-admitted K). An accepted entry of K that turns out to be concurrent with a later-ordered
- * R is voided retroactively by restarting the pass with it marked void; voids only grow within one
- * replay, so the restarts end.
+ * Runs the reducer over nodes in replay order and enforces the void rule: once an entry R takes
+ * something from a holder K (removal.ts), an entry of K that is neither an ancestor of R (made
+ * before it) nor a descendant (judged then by the state, which may have re-admitted K) is judged
+ * as though R's loss had already happened, and is void if that refuses it. An accepted entry of K
+ * that turns out to be concurrent with a later-ordered R is marked with R's loss and the pass
+ * restarts; marks only grow within one replay, so the restarts end.
  *
- * While nothing has been voided, a pass is a plain left fold, so it keeps checkpoints: a late
+ * While nothing has been marked, a pass is a plain left fold, so it keeps checkpoints: a late
  * entry then replays from the last checkpoint before it instead of from the empty state.
  */
 export class Replay {
   state: AclState
-  private readonly voided = new Set<EntryHash>()
-  private removals = new Map<AuthorId, DagNode[]>()
-  private acceptedBy = new Map<AuthorId, DagNode[]>()
+  /** Entry -> losses of later-ordered removals it is concurrent with, kept across restarts of one replay. */
+  private readonly marks = new Map<EntryHash, Loss[]>()
+  private removals = new Map<Holder, Removal[]>()
+  private acceptedBy = new Map<Holder, DagNode[]>()
   private checkpoints: Checkpoint[] = []
   /** How many nodes of the order the live state has absorbed. */
   private applied = 0
@@ -79,10 +65,10 @@ export class Replay {
    */
   rerun (order: readonly DagNode[], from: number): boolean {
     this.checkpoints = this.checkpoints.filter((c) => c.at <= from)
-    const resumeAt = this.voided.size === 0 ? this.checkpoints.at(-1) : undefined
+    const resumeAt = this.marks.size === 0 ? this.checkpoints.at(-1) : undefined
     if (resumeAt == null) {
-      // voids found for the old set may not hold for the new one: start over with none
-      this.voided.clear()
+      // marks found for the old set may not hold for the new one: start over with none
+      this.marks.clear()
       this.run(order)
       return false
     }
@@ -135,7 +121,7 @@ export class Replay {
 
   /** Checkpoints if due, then steps; a step that voids an earlier entry ends checkpointing. */
   private advance (node: DagNode): boolean {
-    if (this.applied % this.checkpointEvery === 0 && this.voided.size === 0 && this.checkpoints.at(-1)?.at !== this.applied) {
+    if (this.applied % this.checkpointEvery === 0 && this.marks.size === 0 && this.checkpoints.at(-1)?.at !== this.applied) {
       this.checkpoints.push({ at: this.applied, state: cloneState(this.state), removals: cloneLists(this.removals), acceptedBy: cloneLists(this.acceptedBy) })
     }
     this.applied++
@@ -144,28 +130,45 @@ export class Replay {
     return false
   }
 
-  /** Applies one node; false when it exposed earlier accepted entries that must be void. */
+  /** Applies one node; false when it exposed earlier accepted entries that must be judged again. */
   private step (node: DagNode): boolean {
     const e = node.entry
-    const actors = actorsOf(e)
-    const removals = actors.flatMap((k) => this.removals.get(k) ?? [])
-    if (this.voided.has(e.hash) || (removals.length > 0 && ancestorsAmong(node, removals).size < removals.length)) {
-      this.voided.add(e.hash)
-      recordRejection(this.state, e, { ok: false, reason: RejectReason.Unauthorized, detail: VOID })
-      return true
+    const actors = actorsOf(this.state, e)
+    const concurrent = actors.flatMap((k) => this.removals.get(k) ?? [])
+    const before = ancestorsAmong(node, concurrent.map((r) => r.node))
+    const losses = [...(this.marks.get(e.hash) ?? []), ...concurrent.filter((r) => !before.has(r.node)).map((r) => r.loss)]
+    if (losses.length > 0) {
+      const lens = (holder: Holder, standing: Standing): Standing => losses.reduce((s, l) => (l.holder === holder ? weaken(s, l) : s), standing)
+      const weakened = authorize(this.state, e, lens)
+      if (!weakened.ok) {
+        recordRejection(this.state, e, { ok: false, reason: RejectReason.Unauthorized, detail: `${VOID}: ${weakened.detail}` })
+        return true
+      }
     }
-    const removed = removedKeys(this.state, e)
+    const touched = touchedHolders(this.state, e).map((h) => [h, holderStanding(this.state, h)] as const)
     if (!applyEntry(this.state, e).ok) return true
     for (const k of actors) push(this.acceptedBy, k, node)
-    if (removed.length === 0) return true
-    for (const k of removed) push(this.removals, k, node)
-    const earlier = removed.flatMap((k) => this.acceptedBy.get(k) ?? [])
-    const before = ancestorsAmong(node, earlier)
-    const concurrent = earlier.filter((n) => !before.has(n))
-    for (const n of concurrent) this.voided.add(n.entry.hash)
-    return concurrent.length === 0
+    let restart = false
+    for (const [holder, was] of touched) {
+      const loss = lossOf(holder, was, holderStanding(this.state, holder))
+      if (loss == null) continue
+      push(this.removals, holder, { node, loss })
+      const earlier = this.acceptedBy.get(holder) ?? []
+      const ancestors = ancestorsAmong(node, earlier)
+      for (const n of earlier) {
+        if (ancestors.has(n)) continue
+        const marks = this.marks.get(n.entry.hash) ?? []
+        if (marks.some((m) => sameLoss(m, loss))) continue
+        this.marks.set(n.entry.hash, [...marks, loss])
+        restart = true
+      }
+    }
+    return !restart
   }
 }
+
+const sameLoss = (a: Loss, b: Loss): boolean =>
+  a.holder === b.holder && a.lost === b.lost && a.all === b.all && a.fell?.rank === b.fell?.rank && a.fell?.role === b.fell?.role
 
 const cloneLists = <K, V>(m: ReadonlyMap<K, readonly V[]>): Map<K, V[]> => new Map([...m].map(([k, v]) => [k, [...v]]))
 

@@ -11,7 +11,8 @@ export interface Standing {
   readonly rank: number
 }
 
-const BANNED: Standing = { role: Role.BANNED, capabilities: 0, rank: NO_ROLE_RANK }
+/** What a banned key (or a dead invite) holds: nothing. */
+export const BANNED: Standing = { role: Role.BANNED, capabilities: 0, rank: NO_ROLE_RANK }
 
 /**
  * One rule for every question about a key: banned keys hold nothing; members hold their role's

@@ -2,8 +2,16 @@ import { type Validated, accept, reject, RejectReason } from '../result.ts'
 import type { AuthorId } from '../types.ts'
 import { Capability, Role, covers } from './capabilities.ts'
 import { Action, type AuthorityEntry, type EntryOf, Policy } from './entry.ts'
+import { type Holder, holderStanding, inviteHolder, keyHolder } from './removal.ts'
 import { type Standing, holds, standingOf } from './standing.ts'
 import type { AclState } from './state.ts'
+
+/**
+ * How the rules see a holder's standing. Normally as the state has it; the void rule passes a lens
+ * that weakens holders by removals the entry does not descend from (removal.ts).
+ */
+export type Lens = (holder: Holder, standing: Standing) => Standing
+const asIs: Lens = (_holder, standing) => standing
 
 /**
  * Every authorisation rule of the authority log, in one place: may this entry's signer do this
@@ -11,17 +19,17 @@ import type { AclState } from './state.ts'
  * when this accepts. The rank rule: a signer never acts on a key of equal or higher rank, and
  * grants only roles below its own rank (an OWNER may make co-owners) whose capabilities it holds.
  */
-export function authorize (state: AclState, entry: AuthorityEntry): Validated<true> {
+export function authorize (state: AclState, entry: AuthorityEntry, lens: Lens = asIs): Validated<true> {
   if (entry.action === Action.GENESIS) {
     return state.genesis == null ? accept(true) : reject(RejectReason.Fork, `room already has genesis ${state.genesis}`)
   }
   if (state.genesis == null) return reject(RejectReason.BrokenChain, 'no genesis before this entry')
-  const signer = standingOf(state, entry.signer)
+  const signer = lens(keyHolder(entry.signer), standingOf(state, entry.signer))
   if (signer.role === Role.BANNED) return reject(RejectReason.Banned, 'signer is banned')
-  return RULES[entry.action](state, entry as never, signer)
+  return RULES[entry.action](state, entry as never, signer, lens)
 }
 
-type Rule<A extends Action> = (state: AclState, entry: EntryOf<A>, signer: Standing) => Validated<true>
+type Rule<A extends Action> = (state: AclState, entry: EntryOf<A>, signer: Standing, lens: Lens) => Validated<true>
 
 const unauthorized = (detail: string): Validated<true> => reject(RejectReason.Unauthorized, detail)
 
@@ -102,11 +110,15 @@ const RULES: { readonly [A in Exclude<Action, 'genesis'>]: Rule<A> } = {
     if (invite == null || invite.revoked) return reject(RejectReason.InviteInvalid, 'no live invite with this key')
     return needs(signer, Capability.CAN_INVITE, 'revoke invites') ?? accept(true)
   },
-  join: (state, e) => {
+  join: (state, e, _signer, lens) => {
     if (state.members.has(e.signer)) return reject(RejectReason.Duplicate, 'signer is already a member')
     if (e.invite == null) return state.policy === Policy.OPEN ? accept(true) : reject(RejectReason.InviteInvalid, 'invite-only room: JOIN needs an invite')
     const invite = state.invites.get(e.invite)
-    if (invite == null || invite.revoked) return reject(RejectReason.InviteInvalid, 'no live invite with this key')
+    const holder = inviteHolder(e.invite)
+    if (invite == null || lens(holder, holderStanding(state, holder)).role === Role.BANNED) return reject(RejectReason.InviteInvalid, 'no live invite with this key')
+    // an invite carries its creator's right to invite: it admits only while the creator could still make it
+    const creator = lens(keyHolder(invite.createdBy), standingOf(state, invite.createdBy))
+    if (!holds(creator, Capability.CAN_INVITE) || mayConfer(state, creator, invite.role) != null) return reject(RejectReason.InviteInvalid, 'the invite\'s creator may no longer invite with this role')
     if (invite.expiresAt != null && e.ts > invite.expiresAt) return reject(RejectReason.InviteExpired, `joined at ${e.ts}, invite expired at ${invite.expiresAt}`)
     if (invite.maxUses != null && invite.uses >= invite.maxUses) return reject(RejectReason.InviteExhausted, `invite used ${invite.uses} of ${invite.maxUses} times`)
     return accept(true)
