@@ -83,8 +83,8 @@ export function createRoomModel (components: RoomModelComponents, init: RoomMode
   const { room } = init
   const journal = components.sentJournal ?? createSentJournal(memoryJournalBacking(), 'sent/')
   const log = authorityLog({ room })
-  const ingest = createFeedIngest({ storage, acl: log, ...(components.verifier != null ? { verifier: components.verifier } : {}) }, { room })
   const deletions = createDeletionApplier({ storage, acl: log })
+  const ingest = createFeedIngest({ storage, acl: log, ...(components.verifier != null ? { verifier: components.verifier } : {}) }, { room, mayFillPayload: (hash) => !deletions.deleted(hash) })
   const feedListeners = new Set<Listener<readonly StoredFeedEntry[]>>()
   const authorityListeners = new Set<Listener<readonly SignedAuthorityEntry[]>>()
   const rejectListeners = new Set<Listener<readonly IngestRejection[] | readonly AuthorityRejection[]>>()
@@ -134,6 +134,8 @@ export function createRoomModel (components: RoomModelComponents, init: RoomMode
     emit(feedListeners, entries)
   }
   ingest.on('accepted', feedAccepted)
+  // a delete whose own payload was missing takes effect once it is filled in
+  ingest.on('filled', (entries) => { void deletions.apply(entries).catch((err: unknown) => { console.error('applying deletes failed', err) }) })
   const refused = (rejections: readonly IngestRejection[]): void => { if (rejections.length > 0) emit(rejectListeners, rejections) }
   /** The core's ingest, with its refusals reported to moderators. */
   const feed: FeedIngest = {

@@ -21,7 +21,14 @@ export interface DeletionInit {
 export interface DeletionApplier {
   /** Applies the deletes among newly accepted entries, and earlier deletes waiting for them; resolves to how many payloads were removed. */
   apply (accepted: readonly StoredFeedEntry[]): Promise<number>
+  /**
+   * Whether a delete this applier allowed targets `hash` (remembered for this session, the newest
+   * 10,000): a peer that still holds the payload must not fill it back in.
+   */
+  deleted (hash: EntryHash): boolean
 }
+
+const DELETED_REMEMBERED = 10_000
 
 interface Deleter { readonly author: AuthorId, readonly channel: StoredFeedEntry['channel'] }
 
@@ -34,13 +41,20 @@ export function createDeletionApplier (components: DeletionComponents, init: Del
   const allowed = (deleter: Deleter, target: StoredFeedEntry): boolean =>
     deleter.channel === target.channel && (deleter.author === target.author || acl.can(deleter.author, 'delete', target.author))
 
+  /** Targets of allowed deletes, oldest first. */
+  const deleted = new Set<EntryHash>()
+
   async function remove (target: StoredFeedEntry): Promise<number> {
+    deleted.delete(target.hash)
+    if (deleted.size >= DELETED_REMEMBERED) deleted.delete(deleted.values().next().value!)
+    deleted.add(target.hash)
     if (target.payload == null) return 0
     await storage.feeds.setPayload(target.channel, target.author, target.seq, null)
     return 1
   }
 
   return {
+    deleted: (hash) => deleted.has(hash),
     async apply (accepted) {
       let removed = 0
       for (const entry of accepted) {
