@@ -18,6 +18,7 @@ import { signUserRecord, userRecordKey, validateUserRecord, dhtUserRecordSelecto
 import { NetworkState, type NetworkStatus, type ConnectionInfo, sameStatus } from './status.ts'
 import { connectionForStream } from './stream-connection.ts'
 import type { MeshDegree } from './mesh-degree.ts'
+import { scoreTopic } from './gossip-options.ts'
 
 export { NetworkProfile }
 
@@ -568,6 +569,8 @@ class LibP2pPeerNode implements PeerNode {
 
   subscribe (topic: string, handlers: TopicHandlers): void {
     this.topics.set(topic, handlers)
+    // every Reject of this topic's validator scores the sender down (gossip-options.ts)
+    scoreTopic(this.libp2p.services.pubsub, topic)
     this.libp2p.services.pubsub.topicValidators.set(topic, async (peer, message) => {
       try {
         return VERDICTS[await handlers.validate(message.data, peer.toString())] ?? TopicValidatorResult.Reject
