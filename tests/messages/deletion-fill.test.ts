@@ -29,4 +29,20 @@ describe('payload fill-in and deletes', () => {
     const payloads = await Promise.all([kept, blank, other].map(async (m) => (await storage.feeds.getEntry(channel, alice.id, m.stored.seq))?.payload ?? null))
     expect(payloads).toEqual([null, null, other.envelope.payload])
   })
+
+  it('holds off a fill from the moment a delete is handed over, before its target has been looked up', async () => {
+    const storage = await startedMemoryStorage()
+    const acl = createAclViewTwin()
+    const deletions = createDeletionApplier({ storage, acl })
+    const ingest = createFeedIngest({ storage, acl }, { room })
+    const w = createWriter()
+    const msg = await w.chat(alice, { type: 'chat/text', text: 'soon gone', mentions: [] })
+    const del = await w.chat(alice, { type: 'chat/delete', target: msg.stored.hash })
+    const { accepted } = await ingest.ingest([{ entry: msg.envelope.entry, payload: null }, del.envelope])
+    const applying = deletions.apply(accepted)
+    // a copy with the payload may be validated while the applier still awaits storage
+    expect(deletions.deleted(msg.stored.hash)).toBe(true)
+    await applying
+    expect(deletions.deleted(msg.stored.hash)).toBe(true)
+  })
 })
