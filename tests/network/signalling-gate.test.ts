@@ -55,7 +55,7 @@ describe('inbound WebRTC offers against a real attacker', () => {
 
     for (let i = 0; i < 40; i++) {
       try {
-        const c = await attacker.dial(target, { signal: AbortSignal.timeout(20_000) })
+        const c = await attacker.dial(target, { signal: AbortSignal.timeout(60_000) })
         await c.close()
       } catch { /* refused, as it should be after the first */ }
     }
@@ -65,8 +65,9 @@ describe('inbound WebRTC offers against a real attacker', () => {
     expect(verdicts.slice(1).every((v) => !v.ok && v.reason === 'banned')).toBe(true)
     expect(budget.used).toBe(1)
 
-    await member.dial(target, { signal: AbortSignal.timeout(20_000) }).catch(() => undefined)
-    expect(admit.mock.results.at(-1)?.value).toEqual({ ok: true, outsider: false })
+    // (whether the member's WebRTC link then completes is up to node-datachannel, not the budget)
+    void member.dial(target, { signal: AbortSignal.timeout(60_000) }).catch(() => undefined)
+    await vi.waitFor(() => { expect(admit.mock.results.at(-1)?.value).toEqual({ ok: true, outsider: false }) }, { timeout: 60_000, interval: 50 })
     expect(budget.used).toBe(2)
   }, 240_000)
 })
