@@ -204,6 +204,12 @@ export function createPeerClient (init: PeerClientInit = {}): PeerClient & PeerC
       profile: network.profile,
       ...(network.iceServers != null ? { iceServers: network.iceServers } : {}),
       ...(network.rtcConnectionBudget != null ? { rtcConnectionBudget: network.rtcConnectionBudget } : {}),
+      // a peer is a member's when a room's signed presence binds it to a key holding a role there
+      isMember: (peer) => [...rooms.values()].some((j) => {
+        const author = j.handle.authorOfPeer(peer)
+        const role = author == null ? null : j.model.log.roleOf(author)
+        return role != null && role !== 'banned'
+      }),
       ...(network.profile === NetworkProfile.Loopback ? { reprovideIntervalMs: 60_000 } : {})
     })
     const server = createRoomSyncServer({ node }, {

@@ -240,6 +240,13 @@ export function createRoomClient (components: RoomClientComponents): RoomHandle 
         events.on('peers', (d) => { if (d.room === room) peers = undefined }),
         events.on('sync', (d) => { if (d.room === room) progress = undefined }),
         model.onFeed((entries) => { void onFeed(entries).catch((err: unknown) => { console.error('timeline update failed', err) }) }),
+        // a row already shown got its payload: its windows are read again from storage
+        model.onFilled((entries) => {
+          for (const channel of new Set(entries.map((e) => e.channel))) {
+            views.get(channel)?.invalidate()
+            events.emit('timeline', { room, channel })
+          }
+        }),
         model.onAuthority(() => {
           for (const v of views.values()) v.invalidate()
           void ensureChannels().then(() => {

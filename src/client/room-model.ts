@@ -71,6 +71,8 @@ export interface RoomModel {
   append (channel: ChannelId, type: string, payload: Uint8Array): Promise<OwnEntry>
   /** Feed entries newly stored, from peers or our own. */
   onFeed (listener: Listener<readonly StoredFeedEntry[]>): () => void
+  /** Stored entries whose missing payload a later copy filled in (already shown, now with content). */
+  onFilled (listener: Listener<readonly StoredFeedEntry[]>): () => void
   /** The ACL may have changed. */
   onAuthority (listener: Listener<readonly SignedAuthorityEntry[]>): () => void
   onRejected (listener: Listener<readonly IngestRejection[] | readonly AuthorityRejection[]>): () => void
@@ -84,9 +86,10 @@ export function createRoomModel (components: RoomModelComponents, init: RoomMode
   const { room } = init
   const journal = components.sentJournal ?? createSentJournal(memoryJournalBacking(), 'sent/')
   const log = authorityLog({ room })
-  const ingest = createFeedIngest({ storage, acl: log, ...(components.verifier != null ? { verifier: components.verifier } : {}) }, { room })
   const deletions = createDeletionApplier({ storage, acl: log })
+  const ingest = createFeedIngest({ storage, acl: log, ...(components.verifier != null ? { verifier: components.verifier } : {}) }, { room, mayFillPayload: (hash) => !deletions.deleted(hash) })
   const feedListeners = new Set<Listener<readonly StoredFeedEntry[]>>()
+  const filledListeners = new Set<Listener<readonly StoredFeedEntry[]>>()
   const authorityListeners = new Set<Listener<readonly SignedAuthorityEntry[]>>()
   const rejectListeners = new Set<Listener<readonly IngestRejection[] | readonly AuthorityRejection[]>>()
   let lamport = 0
@@ -135,6 +138,11 @@ export function createRoomModel (components: RoomModelComponents, init: RoomMode
     emit(feedListeners, entries)
   }
   ingest.on('accepted', feedAccepted)
+  // a delete whose own payload was missing takes effect once it is filled in
+  ingest.on('filled', (entries) => {
+    void deletions.apply(entries).catch((err: unknown) => { console.error('applying deletes failed', err) })
+    emit(filledListeners, entries)
+  })
   const refused = (rejections: readonly IngestRejection[]): void => { if (rejections.length > 0) emit(rejectListeners, rejections) }
   /** The core's ingest, with its refusals reported to moderators. */
   const feed: FeedIngest = {
@@ -280,6 +288,7 @@ export function createRoomModel (components: RoomModelComponents, init: RoomMode
       return run
     },
     onFeed (l) { feedListeners.add(l); return () => { feedListeners.delete(l) } },
+    onFilled (l) { filledListeners.add(l); return () => { filledListeners.delete(l) } },
     onAuthority (l) { authorityListeners.add(l); return () => { authorityListeners.delete(l) } },
     onRejected (l) { rejectListeners.add(l); return () => { rejectListeners.delete(l) } }
   }

@@ -12,6 +12,7 @@ import { generateKeyPair } from '@libp2p/crypto/keys'
 import type { ConnectionGater, PrivateKey } from '@libp2p/interface'
 import type { ConnectionBudget } from './connection-budget.ts'
 import { gossipOptions } from './gossip-options.ts'
+import { gateSignalling } from './signalling-gate.ts'
 import { DHT_PROTOCOL } from './protocol.ts'
 import { userRecordDhtOptions } from './user-record.ts'
 import { NetworkProfile } from './profile.ts'
@@ -51,6 +52,10 @@ export async function createBrowserLibp2p (init: BrowserLibp2pInit): Promise<Bro
   const loopback = init.profile === NetworkProfile.Loopback
   const iceServers = loopback ? [] : [...(init.iceServers ?? DEFAULT_ICE_SERVERS)]
   const { budget } = init
+  const rtc = webRTC({
+    // called once per RTCPeerConnection, dialled or accepted: the budget's one choke point
+    rtcConfiguration: () => { budget.take(); return { iceServers } }
+  })
   // loopback: allow what the browser's default gater refuses (private addresses, plain ws://);
   // default: leave the gater empty so libp2p fills in its browser rules
   const gater: ConnectionGater = loopback ? { denyDialMultiaddr: () => false } : {}
@@ -59,10 +64,8 @@ export async function createBrowserLibp2p (init: BrowserLibp2pInit): Promise<Bro
     start: false,
     addresses: { listen: [...Array.from({ length: init.circuitListeners }, () => '/p2p-circuit'), '/webrtc'] },
     transports: [
-      webRTC({
-        // called once per RTCPeerConnection, dialled or accepted: the budget's one choke point
-        rtcConfiguration: () => { budget.take(); return { iceServers } }
-      }),
+      // inbound offers are admitted (or refused) by the budget before a peer connection is made
+      (components) => rtc(gateSignalling(components, budget)),
       webSockets(),
       circuitRelayTransport({ reservationCompletionTimeout: 10_000 })
     ],

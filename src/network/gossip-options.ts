@@ -1,4 +1,4 @@
-import { StrictNoSign, type GossipsubOpts } from '@libp2p/gossipsub'
+import { StrictNoSign, type GossipSub, type GossipsubOpts } from '@libp2p/gossipsub'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { WIDE_MESH } from './mesh-degree.ts'
 
@@ -39,6 +39,8 @@ export const messageId = (msg: { readonly data: Uint8Array }): Uint8Array => sha
  * - runOnLimitedConnection true: a peer that no direct link reaches (a symmetric NAT without TURN)
  *   still gossips over a relayed circuit. Where WebRTC works the circuit its signalling came over
  *   is closed as soon as the direct link is up, so gossip moves there.
+ * - scoreParams, scoreThresholds: see {@link SCORE_PARAMS} and {@link SCORE_THRESHOLDS}; each room
+ *   topic gets {@link TOPIC_SCORE} when it is subscribed ({@link scoreTopic}).
  */
 export function gossipOptions (overrides: Partial<GossipsubOpts> = {}): Partial<GossipsubOpts> {
   return {
@@ -52,7 +54,74 @@ export function gossipOptions (overrides: Partial<GossipsubOpts> = {}): Partial<
     allowPublishToZeroTopicPeers: true,
     ignoreDuplicatePublishError: true,
     runOnLimitedConnection: true,
-    // a Reject from our validators is what scores a peer down; keep the rest of scoring default
+    scoreParams: SCORE_PARAMS,
+    scoreThresholds: SCORE_THRESHOLDS,
     ...overrides
   }
+}
+
+type ScoreParams = Required<GossipsubOpts['scoreParams']>
+/** GossipSub's per-topic score parameters (its type is not exported by the package). */
+export type TopicScoreParams = ScoreParams['topics'][string]
+
+/**
+ * The one thing that scores a peer down in a room topic: each message our validator Rejects
+ * (P4, invalid deliveries: weight times the count squared). Every other topic term is off. Mesh
+ * delivery rates (P3, P3b) would punish honest mesh peers in a quiet room, where nobody sends 20
+ * messages in a window, and first deliveries and time in mesh (P1, P2) would let an attacker earn
+ * credit to spend on invalid messages. One Reject gives -10 (below the gossip threshold), two -40
+ * (below publish), three -90 (graylisted: every RPC of the peer is dropped unread). The count
+ * halves every 5 minutes (the decay runs once a second), so a peer graylisted with 3 Rejects is
+ * back after ~25 s and one with 10 after ~9 min; an honest relay that forwarded one entry our ACL
+ * refuses (it had not seen the ban yet) only loses gossip exchange with us for a while.
+ */
+export const TOPIC_SCORE: TopicScoreParams = {
+  topicWeight: 1,
+  timeInMeshWeight: 0,
+  timeInMeshQuantum: 1_000,
+  timeInMeshCap: 1,
+  firstMessageDeliveriesWeight: 0,
+  firstMessageDeliveriesDecay: 0.5,
+  firstMessageDeliveriesCap: 1,
+  meshMessageDeliveriesWeight: 0,
+  meshMessageDeliveriesDecay: 0.5,
+  meshMessageDeliveriesCap: 1,
+  meshMessageDeliveriesThreshold: 1,
+  meshMessageDeliveriesWindow: 10,
+  meshMessageDeliveriesActivation: 5_000,
+  meshFailurePenaltyWeight: 0,
+  meshFailurePenaltyDecay: 0.5,
+  invalidMessageDeliveriesWeight: -10,
+  invalidMessageDeliveriesDecay: 0.5 ** (1 / 300)
+}
+
+/**
+ * Peer-wide score settings. IP colocation (P6) is off: a browser's WebRTC and circuit connections
+ * name the relay's address as their remote address, so every peer signalled through one relay
+ * shares an IP, and at the library's default (threshold 10, weight -5) a relay's 12th peer fell
+ * below the gossip threshold and from the 15th on every one of them was graylisted. A peer's score is kept for an hour after it disconnects (the library's
+ * default), so hanging up on an offender does not wipe its record when it dials back (that needs
+ * patches/@libp2p+gossipsub+17.1.1.patch: unpatched, a reconnecting peer's stats were replaced).
+ */
+export const SCORE_PARAMS: Partial<ScoreParams> = {
+  IPColocationFactorWeight: 0,
+  retainScore: 3_600_000
+}
+
+/** See {@link TOPIC_SCORE} for what each threshold means in Rejects. */
+export const SCORE_THRESHOLDS: Partial<GossipsubOpts['scoreThresholds']> = {
+  gossipThreshold: -5,
+  publishThreshold: -30,
+  graylistThreshold: -80
+}
+
+/**
+ * Scores `topic` with {@link TOPIC_SCORE} from now on (topics are per room, so they cannot be named
+ * in the options). The router reads its topic parameters from its score's params object
+ * (@libp2p/gossipsub 17.1: `score.params.topics`, public on the class, not on the service
+ * interface); tests/network/gossip-scoring.test.ts fails if a version stops reading them there.
+ * Left in place when the topic is unsubscribed: leaving and rejoining a room keeps offenders' records.
+ */
+export function scoreTopic (pubsub: GossipSub, topic: string): void {
+  (pubsub as unknown as { readonly score: { readonly params: ScoreParams } }).score.params.topics[topic] = TOPIC_SCORE
 }

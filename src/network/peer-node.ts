@@ -10,6 +10,7 @@ import { AbortedError } from '../core/errors.ts'
 import { createBrowserLibp2p, type BrowserLibp2p } from './browser-libp2p.ts'
 import { NetworkProfile } from './profile.ts'
 import { createConnectionBudget, DEFAULT_RTC_CONNECTION_BUDGET, type ConnectionBudget } from './connection-budget.ts'
+import { WEBRTC_SIGNALING_PROTOCOL } from './signalling-gate.ts'
 import { createPeerCache, type PeerCache } from './peer-cache.ts'
 import { DEFAULT_BACKOFF, backoffDelay, pageHidden, type BackoffInit } from './backoff.ts'
 import { DHT_PROTOCOL } from './protocol.ts'
@@ -22,6 +23,7 @@ import { settledWithin } from './settled-within.ts'
 import { onPathChange, relayOfCircuit, webrtcPath } from './link-path.ts'
 import { retireCircuit } from './circuit-retire.ts'
 import type { MeshDegree } from './mesh-degree.ts'
+import { scoreTopic } from './gossip-options.ts'
 
 export { NetworkProfile }
 
@@ -40,6 +42,11 @@ export interface PeerNodeInit {
   readonly profile?: NetworkProfile
   /** RTCPeerConnections this tab may ever create (Chrome allows ~500 per tab lifetime). */
   readonly rtcConnectionBudget?: number
+  /**
+   * Whether a peer id is known to be a room member's (or a contact's): inbound WebRTC from any
+   * other peer is rationed apart (connection-budget.ts). Default: every peer counts as a member.
+   */
+  readonly isMember?: (peer: string) => boolean
   /** Open connections the tab keeps at most (libp2p prunes beyond it). Default 48. */
   readonly maxConnections?: number
   /** Relay reservations this tab grants other peers (signalling only). Default 8. */
@@ -151,16 +158,16 @@ export interface PeerNode {
 
 const DIAL_TIMEOUT_MS = 15_000
 const RELAYED_FALLBACK_MS = 2_000
-/** @libp2p/webrtc's signalling protocol (not exported by the package). */
-const WEBRTC_SIGNALING_PROTOCOL = '/webrtc-signaling/0.0.1'
 const CACHED_PEERS_AT_START = 6
 
 /** Builds a peer node; the libp2p key exists from here on, so `peerId` is known before start. */
 export async function createPeerNode (components: PeerNodeComponents, init: PeerNodeInit): Promise<PeerNode> {
   let node: BrowserLibp2p | undefined
-  const budget = createConnectionBudget(init.rtcConnectionBudget ?? DEFAULT_RTC_CONNECTION_BUDGET, () => {
+  const budget = createConnectionBudget({
+    limit: init.rtcConnectionBudget ?? DEFAULT_RTC_CONNECTION_BUDGET,
+    ...(init.isMember != null ? { isMember: init.isMember } : {}),
     // refuse further offers at protocol negotiation; the remote falls back to a relayed circuit at once
-    void node?.unhandle(WEBRTC_SIGNALING_PROTOCOL).catch(() => {})
+    onExhausted: () => { void node?.unhandle(WEBRTC_SIGNALING_PROTOCOL).catch(() => {}) }
   })
   const libp2p = node = await createBrowserLibp2p({
     profile: init.profile ?? NetworkProfile.Default,
@@ -564,6 +571,8 @@ class LibP2pPeerNode implements PeerNode {
 
   async hangUp (peer: string): Promise<void> {
     if (!this.started) return
+    // a peer hung up on for misbehaving may not come straight back over WebRTC (growing ban)
+    this.budget.offence(peer)
     try {
       await this.libp2p.hangUp(peerIdFromString(peer))
     } catch (err) {
@@ -671,6 +680,8 @@ class LibP2pPeerNode implements PeerNode {
 
   subscribe (topic: string, handlers: TopicHandlers): void {
     this.topics.set(topic, handlers)
+    // every Reject of this topic's validator scores the sender down (gossip-options.ts)
+    scoreTopic(this.libp2p.services.pubsub, topic)
     this.libp2p.services.pubsub.topicValidators.set(topic, async (peer, message) => {
       try {
         return VERDICTS[await handlers.validate(message.data, peer.toString())] ?? TopicValidatorResult.Reject

@@ -23,6 +23,12 @@ export interface FeedIngestInit {
   readonly now?: () => number
   /** How long accepted entries wait to share a write; default 0 (see createFeedWriteBatcher). */
   readonly writeDelayMs?: number
+  /**
+   * Whether a stored entry whose payload is missing may take the payload a later copy brings; default
+   * always. A deleted message's payload is missing on purpose, and a peer that still holds it must
+   * not bring it back.
+   */
+  readonly mayFillPayload?: (hash: EntryHash) => boolean
 }
 
 export interface IngestRejection {
@@ -47,6 +53,12 @@ export interface IngestResult {
   readonly pending: readonly EntryHash[]
   /** Already stored (or repeated in the batch): nothing to do. */
   readonly duplicates: readonly EntryHash[]
+  /**
+   * Stored without their payload, and now with the one this copy brought (parseEnvelope checked it
+   * against the signed payload hash): whoever delivers an entry first without its payload cannot
+   * blank that message for good.
+   */
+  readonly filled: readonly StoredFeedEntry[]
   readonly forks: readonly ForkProof[]
 }
 
@@ -58,6 +70,8 @@ export interface FeedIngestEvents {
   /** Entries newly stored: the UI re-renders the channels they belong to. */
   accepted: readonly StoredFeedEntry[]
   forks: readonly ForkProof[]
+  /** Stored entries whose missing payload was filled in (see {@link IngestResult.filled}). */
+  filled: readonly StoredFeedEntry[]
 }
 
 export interface FeedIngest {
@@ -84,7 +98,8 @@ export interface FeedIngest {
 const SENDER_FAULTS = new Set<RejectReason>([RejectReason.Malformed, RejectReason.NonCanonical, RejectReason.TooLarge, RejectReason.BadSignature, RejectReason.WeakKey, RejectReason.WrongRoom])
 const ACL_REASONS = new Set<RejectReason>([RejectReason.Banned, RejectReason.Unauthorized])
 
-interface Known { readonly hash: EntryHash, readonly lamport: number, readonly bytes: Uint8Array }
+/** `payload` is absent for a tip, which is only ever a predecessor, never compared as a duplicate. */
+interface Known { readonly hash: EntryHash, readonly lamport: number, readonly bytes: Uint8Array, readonly payload?: Uint8Array | null }
 interface Tip extends Known { readonly seq: number }
 /** Feeds whose newest committed entry is remembered; past this, the memory starts over. */
 const TIPS_LIMIT = 10_000
@@ -102,8 +117,14 @@ export function createFeedIngest (components: FeedIngestComponents, init: FeedIn
   const { storage, acl } = components
   const now = init.now ?? Date.now
   const pending = createPendingBuffer(init.pendingLimit ?? 5_000)
-  const listeners: { [K in keyof FeedIngestEvents]: Set<(detail: FeedIngestEvents[K]) => void> } = { accepted: new Set(), forks: new Set() }
+  const listeners: { [K in keyof FeedIngestEvents]: Set<(detail: FeedIngestEvents[K]) => void> } = { accepted: new Set(), forks: new Set(), filled: new Set() }
+  const mayFill = init.mayFillPayload ?? (() => true)
   const writer = createFeedWriteBatcher({ feeds: storage.feeds }, init.writeDelayMs != null ? { delayMs: init.writeDelayMs } : {})
+  /**
+   * The last write queued: it commits after every write queued before it, so a payload filled into
+   * an entry still waiting in the batcher is set once that entry is on disk.
+   */
+  let lastWrite: Promise<unknown> = Promise.resolve()
   /** Per feed (channel/author), when the last call that touches it is done: calls on one feed chain-check in call order, other feeds go on in parallel. */
   const feedTails = new Map<string, Promise<void>>()
   /**
@@ -174,9 +195,14 @@ export function createFeedIngest (components: FeedIngestComponents, init: FeedIn
       throw err
     }
     // Tips move only once the write committed: a failed batch leaves no tip ahead of storage.
+    const before = lastWrite
     const written = writer.write(result.accepted).then(() => { raiseTips(result.accepted) }, (err: unknown) => { restore(); throw err })
+    if (result.accepted.length > 0) lastWrite = written.catch(() => undefined)
     const proofs = Promise.all(result.forks.map((proof) => storage.feeds.putForkProof(proof)))
-    return { written: Promise.all([written, proofs]).then(() => undefined) }
+    const fills = result.filled.length === 0
+      ? undefined
+      : before.then(async () => { await Promise.all(result.filled.map(async (e) => storage.feeds.setPayload(e.channel, e.author, e.seq, e.payload))) })
+    return { written: Promise.all([written, proofs, fills]).then(() => undefined) }
   }
 
   async function walkFeed (group: readonly Candidate[], receivedAt: number, result: MutableResult): Promise<void> {
@@ -194,7 +220,8 @@ export function createFeedIngest (components: FeedIngestComponents, init: FeedIn
       const at = known.get(entry.seq)
       if (at != null) {
         if (at.hash === parsed.hash) {
-          if (!fromPending) result.duplicates.push(parsed.hash)
+          if (at.payload === null && parsed.payload != null && mayFill(parsed.hash)) result.filled.push(storedOf(parsed, receivedAt))
+          else if (!fromPending) result.duplicates.push(parsed.hash)
         } else {
           result.forks.push(forkProof(parsed, at.bytes, receivedAt))
         }
@@ -226,17 +253,26 @@ export function createFeedIngest (components: FeedIngestComponents, init: FeedIn
 
   /** Validates and queues; `committed` settles once the accepted entries are written and announced. */
   async function validate (envelopes: readonly unknown[]): Promise<{ result: IngestResult, committed: Promise<void> }> {
-    const result: MutableResult = { accepted: [], rejected: [], pending: [], duplicates: [], forks: [] }
+    const result: MutableResult = { accepted: [], rejected: [], pending: [], duplicates: [], forks: [], filled: [] }
     const candidates: ParsedEntry[] = []
-    const seen = new Set<EntryHash>()
+    /** Index in `candidates` of each hash seen in this batch (-1: refused by the ACL). */
+    const seen = new Map<EntryHash, number>()
     for (const envelope of envelopes) {
       const parsed = parseEnvelope(envelope, init.room)
       if (!parsed.ok) { result.rejected.push(rejection(parsed.reason, parsed.detail)); continue }
       const { hash, entry } = parsed.value
-      if (seen.has(hash) || pending.has(hash)) { result.duplicates.push(hash); continue }
-      seen.add(hash)
+      const at = seen.get(hash)
+      if (at !== undefined || pending.has(hash)) {
+        // the same entry twice: the copy that carries the payload is the one kept
+        if (at !== undefined && at >= 0 && candidates[at]!.payload == null) candidates[at] = parsed.value
+        else if (at === undefined) pending.fillPayload(parsed.value)
+        result.duplicates.push(hash)
+        continue
+      }
+      seen.set(hash, -1)
       const allowed = acl.mayAppend(entry.author, entry.channel, entry.seq)
       if (!allowed.ok) { result.rejected.push(rejection(allowed.reason, allowed.detail, parsed.value)); continue }
+      seen.set(hash, candidates.length)
       candidates.push(parsed.value)
     }
     let written: Promise<void> = Promise.resolve()
@@ -258,6 +294,7 @@ export function createFeedIngest (components: FeedIngestComponents, init: FeedIn
     const committed = written.then(() => {
       if (result.accepted.length > 0) emit('accepted', result.accepted)
       if (result.forks.length > 0) emit('forks', result.forks)
+      if (result.filled.length > 0) emit('filled', result.filled)
     })
     return { result, committed }
   }
@@ -270,7 +307,8 @@ export function createFeedIngest (components: FeedIngestComponents, init: FeedIn
 
   async function validateForGossip (envelope: unknown): Promise<GossipVerdict> {
     const result = await ingest([envelope])
-    if (result.accepted.length > 0) return { action: 'accept' }
+    // a filled-in payload is forwarded too: our mesh peers may lack it as we did
+    if (result.accepted.length > 0 || result.filled.length > 0) return { action: 'accept' }
     const rejected = result.rejected[0]
     if (rejected != null) {
       // With authority entries still missing, an ACL refusal may be our own lag: do not penalise the relay.
@@ -300,6 +338,7 @@ interface MutableResult {
   pending: EntryHash[]
   duplicates: EntryHash[]
   forks: ForkProof[]
+  filled: StoredFeedEntry[]
 }
 
 const feedKey = (channel: string, author: string): string => `${channel}/${author}`

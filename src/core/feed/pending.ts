@@ -10,6 +10,8 @@ export interface PendingBuffer {
   readonly size: number
   add (parsed: ParsedEntry): void
   has (hash: EntryHash): boolean
+  /** A held entry that lacks its payload takes this copy's; returns whether it did. */
+  fillPayload (parsed: ParsedEntry): boolean
   /** Removes and returns every waiting entry of one author's feed in one channel. */
   take (channel: ChannelId, author: AuthorId): ParsedEntry[]
 }
@@ -31,6 +33,13 @@ export function createPendingBuffer (limit: number): PendingBuffer {
   return {
     get size () { return order.size },
     has: (hash) => order.has(hash),
+    fillPayload (parsed) {
+      const feed = byFeed.get(feedKey(parsed.entry.channel, parsed.entry.author))
+      const held = feed?.get(parsed.hash)
+      if (feed == null || held == null || held.payload != null || parsed.payload == null) return false
+      feed.set(parsed.hash, parsed)
+      return true
+    },
     add (parsed) {
       if (limit <= 0 || order.has(parsed.hash)) return
       while (order.size >= limit) {
