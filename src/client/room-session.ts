@@ -1,7 +1,9 @@
 import { CID } from 'multiformats/cid'
 import type { Signer } from '../core/identity/ed25519.ts'
 import type { Storage } from '../core/storage.ts'
-import type { ChannelId } from '../core/types.ts'
+import { createKeyRate } from '../core/access/key-rate.ts'
+import type { AuthorId, ChannelId } from '../core/types.ts'
+import type { RoomAccess } from '../network/access-handshake.ts'
 import type { PeerNode } from '../network/peer-node.ts'
 import { discoverRound } from '../network/discover-round.ts'
 import { type RoomGossip, createRoomGossip } from '../network/room-gossip.ts'
@@ -22,6 +24,8 @@ export interface RoomSessionComponents {
   readonly profiles: ProfileBook
   readonly events: ClientEventHub
   readonly signer: () => Signer | undefined
+  /** Signs our access proofs (src/core/access) for the streams we open. */
+  readonly access: Pick<RoomAccess, 'prove'>
 }
 
 export interface RoomSessionInit {
@@ -31,6 +35,13 @@ export interface RoomSessionInit {
 
 /** Announcing our profile again to a newcomer waits at least this long since the last time. */
 const PROFILE_REANNOUNCE_MS = 5_000
+/**
+ * Presence per key: a refresh every 20 s and typing every 3 s per channel fit well inside a burst of
+ * 10 refilled every second; a flood beyond it is ignored, not relayed.
+ */
+const PRESENCE_RATE = { burst: 10, refillMs: 1_000, maxKeys: 1_024 }
+/** Profile updates per key: a few edits in a row, then one a minute. */
+const PROFILE_RATE = { burst: 3, refillMs: 60_000, maxKeys: 1_024 }
 
 /**
  * A room on the network: its gossip topics, its history sync, and finding its peers. Every peer in
@@ -60,7 +71,7 @@ export interface RoomSession {
 }
 
 export function createRoomSession (components: RoomSessionComponents, init: RoomSessionInit): RoomSession {
-  const { node, storage, model, handle, profiles, events, signer } = components
+  const { node, storage, model, handle, profiles, events, signer, access } = components
   const room = model.room
   const synced = new Set<string>()
   let lastProfileAt = 0
@@ -68,10 +79,19 @@ export function createRoomSession (components: RoomSessionComponents, init: Room
   let lastProfileSent: Uint8Array | undefined
   let gossip: RoomGossip | undefined
   let provided = false
+  const presenceRate = createKeyRate(PRESENCE_RATE)
+  const profileRate = createKeyRate(PROFILE_RATE)
+  /** Presence, typing and profiles are taken only from keys holding a role here (issue 17). */
+  const isMember = (author: AuthorId): boolean => {
+    const role = model.log.roleOf(author)
+    return role != null && role !== 'banned'
+  }
+  const admitProfile = (author: AuthorId): boolean => isMember(author) && profileRate.take(author, Date.now())
 
   const sync = createRoomSync({
     node,
     storage,
+    access,
     room: {
       room,
       channelIds: () => model.log.channels().map((c) => c.id),
@@ -93,11 +113,12 @@ export function createRoomSession (components: RoomSessionComponents, init: Room
     const members = model.log.members().map((m) => m.id)
     const authors = [...members.filter((a) => profiles.get(a) == null), ...members.filter((a) => profiles.get(a) != null)].slice(0, PROFILES_MAX_COUNT)
     if (authors.length === 0) return
-    const answer = await requestProfiles(node, peer, { room, authors }, signal).catch(() => undefined)
+    const answer = await requestProfiles(node, access, peer, { room, authors }, signal).catch(() => undefined)
     if (answer == null) return
     if (!answer.ok) { init.onBadPeer(peer, `profiles: ${answer.reason}: ${answer.detail}`); return }
-    for (const bytes of answer.value) {
-      if (await profiles.offer(bytes) === 'reject') { init.onBadPeer(peer, 'profiles: an invalid profile'); return }
+    if ('refused' in answer.value) return
+    for (const bytes of answer.value.profiles) {
+      if (await profiles.offer(bytes, admitProfile) === 'reject') { init.onBadPeer(peer, 'profiles: an invalid profile'); return }
     }
   }
 
@@ -156,7 +177,10 @@ export function createRoomSession (components: RoomSessionComponents, init: Room
         room: {
           validateAuthorityForGossip: (bytes) => model.validateAuthorityForGossip(bytes),
           feed: model.feed,
-          present: (author) => model.log.roleOf(author) !== 'banned'
+          present: (author) => {
+            if (model.log.roleOf(author) === 'banned') return 'reject'
+            return isMember(author) && presenceRate.take(author, Date.now()) ? 'accept' : 'ignore'
+          }
         }
       }, {
         room,
@@ -174,7 +198,7 @@ export function createRoomSession (components: RoomSessionComponents, init: Room
         onGap: (peer) => { sync.resync(peer) },
         onMeshPeer: (peer) => { sync.compare(peer) },
         onReject: (peer, reason, detail) => { init.onBadPeer(peer, `${reason}: ${detail}`) },
-        onProfile: (bytes) => profiles.offer(bytes)
+        onProfile: (bytes) => profiles.offer(bytes, admitProfile)
       })
       gossip.start()
       handle.attach(network)

@@ -12,8 +12,12 @@ import { roomTopics } from './room-topics.ts'
 export interface GossipRoom {
   validateAuthorityForGossip (bytes: Uint8Array): Promise<GossipVerdict>
   readonly feed: { validateForGossip (envelope: unknown): Promise<GossipVerdict> }
-  /** Whether an author may be seen in the room at all (a banned key's presence is refused). */
-  present (author: AuthorId): boolean
+  /**
+   * Whether an author's presence notice is taken: 'accept' for a member within its rate, 'reject'
+   * for a banned key, 'ignore' otherwise (a key we do not know as a member may be a joiner whose
+   * JOIN has not reached us: the relaying peer is not at fault).
+   */
+  present (author: AuthorId): ValidationVerdict
 }
 
 export interface RoomGossipComponents {
@@ -93,9 +97,9 @@ export function createRoomGossip (components: RoomGossipComponents, init: RoomGo
         validate: async (bytes, from) => {
           const notice = await validatePresence(bytes, init.room)
           if (!notice.ok) return notice.reason === RejectReason.Unknown ? 'ignore' : judged(from, { action: 'reject', reason: notice.reason, detail: notice.detail })
-          if (!room.present(notice.value.author)) return 'reject'
-          init.onPresence(notice.value, from)
-          return 'accept'
+          const verdict = room.present(notice.value.author)
+          if (verdict === 'accept') init.onPresence(notice.value, from)
+          return verdict
         },
         onMessage: () => {}
       })

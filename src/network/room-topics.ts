@@ -21,5 +21,5 @@ export interface RoomTopics {
   readonly profile: string
 }
 
-/** The history-sync stream protocol: one stream per (peer, room) exchange. */
-export const ROOM_SYNC_PROTOCOL = '/peer-rooms/sync/1.0.0'
+/** The history-sync stream protocol: one stream per (peer, room) exchange, opened by the access handshake. */
+export const ROOM_SYNC_PROTOCOL = '/peer-rooms/sync/2.0.0'

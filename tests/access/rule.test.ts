@@ -3,6 +3,7 @@ import { accessAclOf } from '../../src/core/access/acl.ts'
 import { newAccessNonce } from '../../src/core/access/challenge.ts'
 import { signAccessProof } from '../../src/core/access/proof.ts'
 import { topicKeyOf, topicKeyOfLog } from '../../src/core/access/topic-key.ts'
+import { createKeyRate } from '../../src/core/access/key-rate.ts'
 import { verifyAccess } from '../../src/core/access/verify.ts'
 import { actor, alice, bob, owner, testRoom } from '../authority/helpers.ts'
 
@@ -35,5 +36,26 @@ describe('access rule against a replayed authority log', () => {
     expect(key).toMatch(/^[0-9a-f]{64}$/)
     expect(key).toBe(r.genesis.entry.action === 'genesis' ? topicKeyOf(r.log.room, r.genesis.entry.nonce) : undefined)
     expect(topicKeyOf(r.log.room, new Uint8Array(16))).not.toBe(key)
+  })
+})
+
+describe('per-key rate limit', () => {
+  it('allows a burst, then one notice per refill interval, per key', () => {
+    const rate = createKeyRate({ burst: 3, refillMs: 1_000, maxKeys: 10 })
+    expect([1, 2, 3, 4].map(() => rate.take('a', 0))).toEqual([true, true, true, false])
+    expect(rate.take('b', 0)).toBe(true)
+    expect(rate.take('a', 999)).toBe(false)
+    expect(rate.take('a', 1_000)).toBe(true)
+    expect(rate.take('a', 1_001)).toBe(false)
+  })
+
+  it('keeps at most maxKeys buckets', () => {
+    const rate = createKeyRate({ burst: 1, refillMs: 1_000_000, maxKeys: 2 })
+    expect(rate.take('a', 0)).toBe(true)
+    expect(rate.take('a', 0)).toBe(false)
+    rate.take('b', 0)
+    rate.take('c', 0)
+    // 'a' was forgotten, so it starts afresh: memory stays bounded at the price of a fresh burst
+    expect(rate.take('a', 0)).toBe(true)
   })
 })
