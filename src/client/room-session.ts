@@ -2,6 +2,7 @@ import { CID } from 'multiformats/cid'
 import type { Signer } from '../core/identity/ed25519.ts'
 import type { Storage } from '../core/storage.ts'
 import { createKeyRate } from '../core/access/key-rate.ts'
+import { topicKeyOfLog } from '../core/access/topic-key.ts'
 import type { AuthorId, ChannelId } from '../core/types.ts'
 import type { RoomAccess } from '../network/access-handshake.ts'
 import type { PeerNode } from '../network/peer-node.ts'
@@ -167,42 +168,63 @@ export function createRoomSession (components: RoomSessionComponents, init: Room
     sync: () => sync.progress()
   }
 
-  return {
+  let attached = false
+  let stopWaiting: (() => void) | undefined
+  /** Subscribes the room's topics once its topic key is known; whether gossip runs now. */
+  const startGossip = (): boolean => {
+    if (gossip != null) return true
+    const topicKey = topicKeyOfLog(model.log)
+    if (topicKey == null) return false
+    gossip = createRoomGossip({
+      node,
+      room: {
+        validateAuthorityForGossip: (bytes) => model.validateAuthorityForGossip(bytes),
+        feed: model.feed,
+        present: (author) => {
+          if (model.log.roleOf(author) === 'banned') return 'reject'
+          return isMember(author) && presenceRate.take(author, Date.now()) ? 'accept' : 'ignore'
+        }
+      }
+    }, {
+      room,
+      topicKey,
+      onPresence: (notice, from) => {
+        const isNew = handle.authorOfPeer(notice.peer) == null
+        handle.presence(notice.author, notice.peer, notice.channel)
+        events.emit('peers', { room })
+        syncWith(from)
+        if (notice.peer !== from) syncWith(notice.peer)
+        if (isNew && Date.now() - lastProfileAt > PROFILE_REANNOUNCE_MS) {
+          void publishProfile()
+          void publishPresence()
+        }
+      },
+      onGap: (peer) => { sync.resync(peer) },
+      onMeshPeer: (peer) => { sync.compare(peer) },
+      onReject: (peer, reason, detail) => { init.onBadPeer(peer, `${reason}: ${detail}`) },
+      onProfile: (bytes) => profiles.offer(bytes, admitProfile)
+    })
+    gossip.start()
+    session.provide()
+    return true
+  }
+
+  const session: RoomSession = {
     network,
     sync,
     start () {
-      if (gossip != null) return
-      gossip = createRoomGossip({
-        node,
-        room: {
-          validateAuthorityForGossip: (bytes) => model.validateAuthorityForGossip(bytes),
-          feed: model.feed,
-          present: (author) => {
-            if (model.log.roleOf(author) === 'banned') return 'reject'
-            return isMember(author) && presenceRate.take(author, Date.now()) ? 'accept' : 'ignore'
-          }
-        }
-      }, {
-        room,
-        onPresence: (notice, from) => {
-          const isNew = handle.authorOfPeer(notice.peer) == null
-          handle.presence(notice.author, notice.peer, notice.channel)
-          events.emit('peers', { room })
-          syncWith(from)
-          if (notice.peer !== from) syncWith(notice.peer)
-          if (isNew && Date.now() - lastProfileAt > PROFILE_REANNOUNCE_MS) {
-            void publishProfile()
-            void publishPresence()
-          }
-        },
-        onGap: (peer) => { sync.resync(peer) },
-        onMeshPeer: (peer) => { sync.compare(peer) },
-        onReject: (peer, reason, detail) => { init.onBadPeer(peer, `${reason}: ${detail}`) },
-        onProfile: (bytes) => profiles.offer(bytes, admitProfile)
-      })
-      gossip.start()
+      if (attached) return
+      attached = true
       handle.attach(network)
-      this.provide()
+      // The topics are named by the genesis (topic-key.ts): a joiner subscribes once sync brought it.
+      if (!startGossip()) {
+        stopWaiting = model.onAuthority(() => {
+          if (!startGossip()) return
+          stopWaiting?.()
+          stopWaiting = undefined
+          void session.announce()
+        })
+      }
     },
     catchUp () {
       const peers = gossip?.peers() ?? []
@@ -215,6 +237,9 @@ export function createRoomSession (components: RoomSessionComponents, init: Room
       void node.provide(CID.parse(room)).catch(() => { provided = false })
     },
     stop () {
+      attached = false
+      stopWaiting?.()
+      stopWaiting = undefined
       gossip?.stop()
       gossip = undefined
       provided = false
@@ -262,4 +287,5 @@ export function createRoomSession (components: RoomSessionComponents, init: Room
     hasPeers: () => (gossip?.peers().length ?? 0) > 0,
     gossipPeers: () => gossip?.peers() ?? []
   }
+  return session
 }

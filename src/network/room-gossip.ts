@@ -3,6 +3,7 @@ import { FEED_ENTRY_MAX_BYTES, FEED_PAYLOAD_MAX_BYTES, type FeedEnvelope } from 
 import type { GossipVerdict } from '../core/feed/ingest.ts'
 import { PROFILE_MAX_BYTES } from '../core/identity/profile.ts'
 import { RejectReason } from '../core/result.ts'
+import type { TopicKey } from '../core/access/topic-key.ts'
 import type { AuthorId, RoomId } from '../core/types.ts'
 import type { PeerNode, ValidationVerdict } from './peer-node.ts'
 import { type PresenceNotice, validatePresence } from './room-presence.ts'
@@ -27,6 +28,8 @@ export interface RoomGossipComponents {
 
 export interface RoomGossipInit {
   readonly room: RoomId
+  /** Names the room's topics; computed from the genesis, so gossip starts once the genesis is held. */
+  readonly topicKey: TopicKey
   readonly onPresence: (notice: PresenceNotice, fromPeer: string) => void
   /** A peer sent something whose parents we lack: sync with it. */
   readonly onGap: (fromPeer: string) => void
@@ -65,7 +68,7 @@ const verdictOf = (v: GossipVerdict): ValidationVerdict => v.action
  */
 export function createRoomGossip (components: RoomGossipComponents, init: RoomGossipInit): RoomGossip {
   const { node, room } = components
-  const topics = roomTopics(init.room)
+  const topics = roomTopics(init.topicKey)
   let started = false
   const meshPeer = init.onMeshPeer != null ? { onMeshPeer: init.onMeshPeer } : {}
 

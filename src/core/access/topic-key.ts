@@ -2,10 +2,10 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import { bytesToHex } from '@noble/hashes/utils.js'
 import { encodeCanonical } from '../codec/canonical.ts'
 import type { AuthorityLog } from '../authority/log.ts'
-import type { RoomId } from '../types.ts'
+import type { Brand, RoomId } from '../types.ts'
 
 /** A room's gossip topic key: names its topics, and only holders of its genesis entry can compute it. */
-export type TopicKey = string & { readonly __topicKey: true }
+export type TopicKey = Brand<string, 'TopicKey'>
 
 /**
  * Derived from the genesis nonce, which the room id hides (the id is a hash over creator key, name
