@@ -1,7 +1,6 @@
 import { CID } from 'multiformats/cid'
 import type { Signer } from '../core/identity/ed25519.ts'
 import type { Storage } from '../core/storage.ts'
-import { createKeyRate } from '../core/access/key-rate.ts'
 import { topicKeyOfLog } from '../core/access/topic-key.ts'
 import type { AuthorId, ChannelId } from '../core/types.ts'
 import type { RoomAccess } from '../network/access-handshake.ts'
@@ -13,6 +12,7 @@ import { PROFILES_MAX_COUNT, requestProfiles } from '../network/room-profiles.ts
 import { type RoomSync, createRoomSync } from '../network/room-sync.ts'
 import type { PeerSnapshot } from './api.ts'
 import type { ClientEventHub } from './events.ts'
+import { createMemberNotices } from './member-notices.ts'
 import type { ProfileBook } from './profiles.ts'
 import type { RoomHandle, RoomNetwork } from './room-client.ts'
 import type { RoomModel } from './room-model.ts'
@@ -36,13 +36,6 @@ export interface RoomSessionInit {
 
 /** Announcing our profile again to a newcomer waits at least this long since the last time. */
 const PROFILE_REANNOUNCE_MS = 5_000
-/**
- * Presence per key: a refresh every 20 s and typing every 3 s per channel fit well inside a burst of
- * 10 refilled every second; a flood beyond it is ignored, not relayed.
- */
-const PRESENCE_RATE = { burst: 10, refillMs: 1_000, maxKeys: 1_024 }
-/** Profile updates per key: a few edits in a row, then one a minute. */
-const PROFILE_RATE = { burst: 3, refillMs: 60_000, maxKeys: 1_024 }
 
 /**
  * A room on the network: its gossip topics, its history sync, and finding its peers. Every peer in
@@ -80,14 +73,9 @@ export function createRoomSession (components: RoomSessionComponents, init: Room
   let lastProfileSent: Uint8Array | undefined
   let gossip: RoomGossip | undefined
   let provided = false
-  const presenceRate = createKeyRate(PRESENCE_RATE)
-  const profileRate = createKeyRate(PROFILE_RATE)
-  /** Presence, typing and profiles are taken only from keys holding a role here (issue 17). */
-  const isMember = (author: AuthorId): boolean => {
-    const role = model.log.roleOf(author)
-    return role != null && role !== 'banned'
-  }
-  const admitProfile = (author: AuthorId): boolean => isMember(author) && profileRate.take(author, Date.now())
+  /** Presence, typing and profiles are taken only from members (issue 17). */
+  const notices = createMemberNotices(model.log)
+  const { admitProfile } = notices
 
   const sync = createRoomSync({
     node,
@@ -123,6 +111,20 @@ export function createRoomSession (components: RoomSessionComponents, init: Room
     }
   }
 
+  const profileAsked = new Map<AuthorId, number>()
+  /**
+   * A member is present but we hold no profile of it: its profile may have reached us before its
+   * JOIN did, and was ignored then (member-notices.ts). Ask the peer that relayed the notice, at
+   * most once per interval per author; the notices repeat, so names converge within a few rounds.
+   */
+  const askForMissingProfile = (author: AuthorId, from: string): void => {
+    const now = Date.now()
+    if (profiles.get(author) != null || now - (profileAsked.get(author) ?? 0) < PROFILE_REANNOUNCE_MS) return
+    if (profileAsked.size >= PROFILES_MAX_COUNT) profileAsked.clear()
+    profileAsked.set(author, now)
+    void fetchProfiles(from).catch(() => undefined)
+  }
+
   /** Syncs history with a peer, then fetches its profiles; false when the sync failed. */
   const syncAndFetch = async (peer: string, signal?: AbortSignal): Promise<boolean> => {
     if (!await sync.syncWith(peer, signal)) return false
@@ -137,9 +139,15 @@ export function createRoomSession (components: RoomSessionComponents, init: Room
   }
 
   /** Publishes our profile; with `onlyIfNew`, only when this version has not reached anyone yet. */
+  /**
+   * Members' peers take presence and profiles only from members (member-notices.ts): before our
+   * JOIN is applied they would be ignored, and a profile marked sent would never be sent again.
+   */
+  const amMember = (me: Signer | undefined): me is Signer => me != null && model.log.roleOf(me.id) != null && model.log.roleOf(me.id) !== 'banned'
+
   const publishProfile = async (onlyIfNew = false): Promise<void> => {
     const me = signer()
-    const profile = me == null ? undefined : profiles.get(me.id)
+    const profile = amMember(me) ? profiles.get(me.id) : undefined
     if (profile == null || gossip == null || (onlyIfNew && profile.bytes === lastProfileSent)) return
     lastProfileAt = Date.now()
     if (await gossip.publishProfile(profile.bytes).catch(() => 0) > 0) lastProfileSent = profile.bytes
@@ -147,7 +155,7 @@ export function createRoomSession (components: RoomSessionComponents, init: Room
 
   const publishPresence = async (channel?: ChannelId): Promise<void> => {
     const me = signer()
-    if (me == null || gossip == null) return
+    if (!amMember(me) || gossip == null) return
     await gossip.publishPresence(await signPresence(me, { room, peer: node.peerId, ts: Date.now(), ...(channel != null ? { channel } : {}) })).catch(() => 0)
   }
 
@@ -180,16 +188,14 @@ export function createRoomSession (components: RoomSessionComponents, init: Room
       room: {
         validateAuthorityForGossip: (bytes) => model.validateAuthorityForGossip(bytes),
         feed: model.feed,
-        present: (author) => {
-          if (model.log.roleOf(author) === 'banned') return 'reject'
-          return isMember(author) && presenceRate.take(author, Date.now()) ? 'accept' : 'ignore'
-        }
+        present: (author) => notices.presence(author)
       }
     }, {
       room,
       topicKey,
       onPresence: (notice, from) => {
         const isNew = handle.authorOfPeer(notice.peer) == null
+        askForMissingProfile(notice.author, from)
         handle.presence(notice.author, notice.peer, notice.channel)
         events.emit('peers', { room })
         syncWith(from)
@@ -216,15 +222,14 @@ export function createRoomSession (components: RoomSessionComponents, init: Room
       if (attached) return
       attached = true
       handle.attach(network)
-      // The topics are named by the genesis (topic-key.ts): a joiner subscribes once sync brought it.
-      if (!startGossip()) {
-        stopWaiting = model.onAuthority(() => {
-          if (!startGossip()) return
-          stopWaiting?.()
-          stopWaiting = undefined
-          void session.announce()
-        })
-      }
+      // The topics are named by the genesis (topic-key.ts): a joiner subscribes once sync brought
+      // it, and announces itself once its JOIN is applied.
+      let announced = startGossip() && amMember(signer())
+      stopWaiting = model.onAuthority(() => {
+        if (announced || !startGossip() || !amMember(signer())) return
+        announced = true
+        void session.announce()
+      })
     },
     catchUp () {
       const peers = gossip?.peers() ?? []
