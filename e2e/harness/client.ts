@@ -6,14 +6,17 @@ import { CID } from 'multiformats/cid'
 import { encodeCanonical } from '../../src/core/codec/canonical.ts'
 import { appendEntry } from '../../src/core/feed/append.ts'
 import { createSentJournal } from '../../src/core/feed/sent-journal.ts'
-import { loadIdentity } from '../../src/core/identity/identity.ts'
+import { type Identity, loadIdentity } from '../../src/core/identity/identity.ts'
 import { ChatType, decodeChatPayload, encodeChatPayload } from '../../src/core/messages/payloads.ts'
 import { type AuthorId, type ChannelId, type EntryHash, asChannelId, asRoomId } from '../../src/core/types.ts'
 import { NetworkProfile } from '../../src/network/index.ts'
-import { ROOM_SYNC_PROTOCOL, roomTopics } from '../../src/network/room-topics.ts'
+import { ROOM_SYNC_PROTOCOL, type RoomTopics, roomTopics } from '../../src/network/room-topics.ts'
+import { topicKeyOfLog } from '../../src/core/access/topic-key.ts'
+import { loadAuthorityLog } from '../../src/core/authority/log.ts'
 import { writeMessage } from '../../src/network/length-prefixed.ts'
 import { createIndexedDbStorage } from '../../src/storage/indexeddb.ts'
 import { steadySchedule } from './load-schedule.ts'
+import { askHistory, askProfiles, eavesdrop, nameableTopics } from './outsider.ts'
 
 const DB = 'peer-rooms-harness'
 let client: ReturnType<typeof createPeerClient> | undefined
@@ -36,6 +39,21 @@ const channelNamed = (room: string, name: string): ChannelId => {
   const c = roomOf(room).snapshot().channels.find((ch) => ch.name === name)
   if (c == null) throw new Error(`no channel ${name}`)
   return c.id
+}
+
+let heard = (): number => 0
+const me = async (): Promise<Identity> => {
+  const identity = await loadIdentity({ meta: storage.meta })
+  if (identity == null) throw new Error('no identity')
+  return identity
+}
+
+/** The room's gossip topics as a member names them: from the genesis in our storage (topic-key.ts). */
+async function topicsOf (room: string): Promise<RoomTopics> {
+  const { log } = await loadAuthorityLog(asRoomId(room), (await storage.authority.list(asRoomId(room))).map((e) => e.bytes))
+  const key = topicKeyOfLog(log)
+  if (key == null) throw new Error('no genesis held for this room')
+  return roomTopics(key)
 }
 
 const peer = {
@@ -112,7 +130,7 @@ const peer = {
     const head = (await storage.feeds.heads(id)).find((h) => h.author === me.id)
     const appended = await appendEntry(me, { room: asRoomId(room), channel: asChannelId(id), ...(head != null ? { head } : {}), roomLamport: head?.lamport ?? 0, type: 'chat/text', payload: encodeChatPayload({ type: 'chat/text', text, mentions: [] }) })
     await storage.feeds.putEntries([appended.stored])
-    await started().node()!.publish(roomTopics(asRoomId(room)).feed, encodeCanonical({ entry: appended.envelope.entry, payload: appended.envelope.payload }))
+    await started().node()!.publish((await topicsOf(room)).feed, encodeCanonical({ entry: appended.envelope.entry, payload: appended.envelope.payload }))
     return appended.stored.hash
   },
   /** Resolves with Date.now() once the channel holds at least `n` messages (woken by timeline events, no polling). */
@@ -208,6 +226,16 @@ const peer = {
     const stream = await started().node()!.newStream(peerId, ROOM_SYNC_PROTOCOL, { signal: AbortSignal.timeout(10_000) })
     await writeMessage(stream, new TextEncoder().encode('this is not a sync message'))
   },
+  /** As an outsider knowing only the room id: ask `peerId` for the room's history (e2e/harness/outsider.ts). */
+  askHistory: async (peerId: string, room: string) => askHistory(started().node()!, await me(), peerId, room),
+  /** As an outsider: ask `peerId` for the profiles of these authors in the room. */
+  askProfiles: async (peerId: string, room: string, authors: string[]) => askProfiles(started().node()!, await me(), peerId, room, authors),
+  /** As an outsider: subscribe to every topic nameable from the room id; then `heard()` counts what came. */
+  eavesdrop (room: string): void { heard = eavesdrop(started().node()!, room) },
+  heard: () => heard(),
+  /** Peers this tab knows to be subscribed to a topic. */
+  topicPeers: (topic: string) => started().node()!.topicPeers(topic),
+  nameableTopics,
   peerId: () => started().node()!.peerId,
   /** The GossipSub mesh degree this tab runs now (mesh-degree.ts). */
   meshDegree: () => started().node()!.meshDegree().D,

@@ -17,6 +17,7 @@ import { type WorkerVerifier, createWorkerVerifier } from '../workers/worker-ver
 import { type AvatarInit, type ConnectivitySnapshot, type IdentitySnapshot, NetworkState, type PeerClient, type RoomSummary } from './api.ts'
 import { createEventHub } from './events.ts'
 import { type ProfileBook, createProfileBook } from './profiles.ts'
+import { createRoomAccess } from './room-access.ts'
 import { type RoomHandle, createRoomClient } from './room-client.ts'
 import { type RoomModel, createRoomModel } from './room-model.ts'
 import { type RoomSession, createRoomSession } from './room-session.ts'
@@ -131,9 +132,14 @@ export function createPeerClient (init: PeerClientInit = {}): PeerClient & PeerC
     if (node != null) void node.hangUp(peer)
   }
 
+  const access = createRoomAccess((room) => {
+    const j = rooms.get(room)
+    return j == null ? undefined : { log: j.model.log, secret: j.secret }
+  }, signer)
+
   const attach = (j: Joined): void => {
     if (node == null || j.session != null) return
-    j.session = createRoomSession({ node, storage, model: j.model, handle: j.handle, profiles, events, signer }, { onBadPeer: badPeer })
+    j.session = createRoomSession({ node, storage, model: j.model, handle: j.handle, profiles, events, signer, access }, { onBadPeer: badPeer })
     j.session.start()
     void j.session.announce()
   }
@@ -213,6 +219,7 @@ export function createPeerClient (init: PeerClientInit = {}): PeerClient & PeerC
       ...(network.profile === NetworkProfile.Loopback ? { reprovideIntervalMs: 60_000 } : {})
     })
     const server = createRoomSyncServer({ node }, {
+      access,
       responder: (room) => {
         const j = rooms.get(room)
         const session = j?.session
@@ -223,7 +230,12 @@ export function createPeerClient (init: PeerClientInit = {}): PeerClient & PeerC
       onGarbage: badPeer
     })
     const profileServer = createRoomProfilesServer({ node }, {
-      profilesOf: (room, authors) => rooms.has(room) ? profiles.held(authors) : undefined,
+      access,
+      // only members' profiles: nobody learns from us who else asked to be seen here
+      profilesOf: (room, authors) => {
+        const log = rooms.get(room)?.model.log
+        return log == null ? undefined : profiles.held(authors.filter((a) => { const role = log.roleOf(a); return role != null && role !== 'banned' }))
+      },
       onGarbage: badPeer
     })
     // Peers whose last connection closed since the last status: their authors go offline at once,

@@ -9,8 +9,12 @@ import type { ProfileSnapshot } from './api.ts'
  */
 export interface ProfileBook {
   load (): Promise<void>
-  /** Validates a profile from a peer and keeps it if newer; true when it was valid. */
-  offer (bytes: Uint8Array): Promise<'accept' | 'reject' | 'ignore'>
+  /**
+   * Validates a profile from a peer and keeps it if newer. `admit`, asked only for a valid profile
+   * we do not hold yet, decides whether its author may be stored at all (members of the room it
+   * came through, within their rate): one not admitted is 'ignore'd, neither kept nor forwarded.
+   */
+  offer (bytes: Uint8Array, admit?: (author: AuthorId) => boolean): Promise<'accept' | 'reject' | 'ignore'>
   keep (profile: Profile): Promise<void>
   get (author: AuthorId): Profile | undefined
   /** The signed bytes we hold of these authors' profiles: what we answer a room peer who asks. */
@@ -43,11 +47,12 @@ export function createProfileBook (meta: MetaStore, onChange: (author: AuthorId)
         if (v.ok) profiles.set(v.value.author, v.value)
       }
     },
-    async offer (bytes) {
+    async offer (bytes, admit) {
       const v = await validateProfile(bytes)
       if (!v.ok) return 'reject'
       const known = profiles.get(v.value.author)
       if (known != null && known.hash === v.value.hash) return 'ignore'
+      if (admit != null && !admit(v.value.author)) return 'ignore'
       await keep(v.value)
       return 'accept'
     },

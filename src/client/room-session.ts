@@ -1,7 +1,9 @@
 import { CID } from 'multiformats/cid'
 import type { Signer } from '../core/identity/ed25519.ts'
 import type { Storage } from '../core/storage.ts'
-import type { ChannelId } from '../core/types.ts'
+import { topicKeyOfLog } from '../core/access/topic-key.ts'
+import type { AuthorId, ChannelId } from '../core/types.ts'
+import type { RoomAccess } from '../network/access-handshake.ts'
 import type { PeerNode } from '../network/peer-node.ts'
 import { discoverRound } from '../network/discover-round.ts'
 import { type RoomGossip, createRoomGossip } from '../network/room-gossip.ts'
@@ -10,6 +12,7 @@ import { PROFILES_MAX_COUNT, requestProfiles } from '../network/room-profiles.ts
 import { type RoomSync, createRoomSync } from '../network/room-sync.ts'
 import type { PeerSnapshot } from './api.ts'
 import type { ClientEventHub } from './events.ts'
+import { createMemberNotices } from './member-notices.ts'
 import type { ProfileBook } from './profiles.ts'
 import type { RoomHandle, RoomNetwork } from './room-client.ts'
 import type { RoomModel } from './room-model.ts'
@@ -22,6 +25,8 @@ export interface RoomSessionComponents {
   readonly profiles: ProfileBook
   readonly events: ClientEventHub
   readonly signer: () => Signer | undefined
+  /** Signs our access proofs (src/core/access) for the streams we open. */
+  readonly access: Pick<RoomAccess, 'prove'>
 }
 
 export interface RoomSessionInit {
@@ -60,7 +65,7 @@ export interface RoomSession {
 }
 
 export function createRoomSession (components: RoomSessionComponents, init: RoomSessionInit): RoomSession {
-  const { node, storage, model, handle, profiles, events, signer } = components
+  const { node, storage, model, handle, profiles, events, signer, access } = components
   const room = model.room
   const synced = new Set<string>()
   let lastProfileAt = 0
@@ -68,10 +73,14 @@ export function createRoomSession (components: RoomSessionComponents, init: Room
   let lastProfileSent: Uint8Array | undefined
   let gossip: RoomGossip | undefined
   let provided = false
+  /** Presence, typing and profiles are taken only from members (issue 17). */
+  const notices = createMemberNotices(model.log)
+  const { admitProfile } = notices
 
   const sync = createRoomSync({
     node,
     storage,
+    access,
     room: {
       room,
       channelIds: () => model.log.channels().map((c) => c.id),
@@ -93,12 +102,27 @@ export function createRoomSession (components: RoomSessionComponents, init: Room
     const members = model.log.members().map((m) => m.id)
     const authors = [...members.filter((a) => profiles.get(a) == null), ...members.filter((a) => profiles.get(a) != null)].slice(0, PROFILES_MAX_COUNT)
     if (authors.length === 0) return
-    const answer = await requestProfiles(node, peer, { room, authors }, signal).catch(() => undefined)
+    const answer = await requestProfiles(node, access, peer, { room, authors }, signal).catch(() => undefined)
     if (answer == null) return
     if (!answer.ok) { init.onBadPeer(peer, `profiles: ${answer.reason}: ${answer.detail}`); return }
-    for (const bytes of answer.value) {
-      if (await profiles.offer(bytes) === 'reject') { init.onBadPeer(peer, 'profiles: an invalid profile'); return }
+    if ('refused' in answer.value) return
+    for (const bytes of answer.value.profiles) {
+      if (await profiles.offer(bytes, admitProfile) === 'reject') { init.onBadPeer(peer, 'profiles: an invalid profile'); return }
     }
+  }
+
+  const profileAsked = new Map<AuthorId, number>()
+  /**
+   * A member is present but we hold no profile of it: its profile may have reached us before its
+   * JOIN did, and was ignored then (member-notices.ts). Ask the peer that relayed the notice, at
+   * most once per interval per author; the notices repeat, so names converge within a few rounds.
+   */
+  const askForMissingProfile = (author: AuthorId, from: string): void => {
+    const now = Date.now()
+    if (profiles.get(author) != null || now - (profileAsked.get(author) ?? 0) < PROFILE_REANNOUNCE_MS) return
+    if (profileAsked.size >= PROFILES_MAX_COUNT) profileAsked.clear()
+    profileAsked.set(author, now)
+    void fetchProfiles(from).catch(() => undefined)
   }
 
   /** Syncs history with a peer, then fetches its profiles; false when the sync failed. */
@@ -115,9 +139,15 @@ export function createRoomSession (components: RoomSessionComponents, init: Room
   }
 
   /** Publishes our profile; with `onlyIfNew`, only when this version has not reached anyone yet. */
+  /**
+   * Members' peers take presence and profiles only from members (member-notices.ts): before our
+   * JOIN is applied they would be ignored, and a profile marked sent would never be sent again.
+   */
+  const amMember = (me: Signer | undefined): me is Signer => me != null && model.log.roleOf(me.id) != null && model.log.roleOf(me.id) !== 'banned'
+
   const publishProfile = async (onlyIfNew = false): Promise<void> => {
     const me = signer()
-    const profile = me == null ? undefined : profiles.get(me.id)
+    const profile = amMember(me) ? profiles.get(me.id) : undefined
     if (profile == null || gossip == null || (onlyIfNew && profile.bytes === lastProfileSent)) return
     lastProfileAt = Date.now()
     if (await gossip.publishProfile(profile.bytes).catch(() => 0) > 0) lastProfileSent = profile.bytes
@@ -125,7 +155,7 @@ export function createRoomSession (components: RoomSessionComponents, init: Room
 
   const publishPresence = async (channel?: ChannelId): Promise<void> => {
     const me = signer()
-    if (me == null || gossip == null) return
+    if (!amMember(me) || gossip == null) return
     await gossip.publishPresence(await signPresence(me, { room, peer: node.peerId, ts: Date.now(), ...(channel != null ? { channel } : {}) })).catch(() => 0)
   }
 
@@ -153,39 +183,60 @@ export function createRoomSession (components: RoomSessionComponents, init: Room
     sync: () => sync.progress()
   }
 
-  return {
+  let attached = false
+  let stopWaiting: (() => void) | undefined
+  /** Subscribes the room's topics once its topic key is known; whether gossip runs now. */
+  const startGossip = (): boolean => {
+    if (gossip != null) return true
+    const topicKey = topicKeyOfLog(model.log)
+    if (topicKey == null) return false
+    gossip = createRoomGossip({
+      node,
+      room: {
+        validateAuthorityForGossip: (bytes) => model.validateAuthorityForGossip(bytes),
+        feed: model.feed,
+        present: (author) => notices.presence(author)
+      }
+    }, {
+      room,
+      topicKey,
+      onPresence: (notice, from) => {
+        const isNew = handle.authorOfPeer(notice.peer) == null
+        askForMissingProfile(notice.author, from)
+        handle.presence(notice.author, notice.peer, notice.channel)
+        events.emit('peers', { room })
+        syncWith(from)
+        if (notice.peer !== from) syncWith(notice.peer)
+        if (isNew && Date.now() - lastProfileAt > PROFILE_REANNOUNCE_MS) {
+          void publishProfile()
+          void publishPresence()
+        }
+      },
+      onGap: (peer) => { sync.resync(peer) },
+      onMeshPeer: (peer) => { sync.compare(peer) },
+      onReject: (peer, reason, detail) => { init.onBadPeer(peer, `${reason}: ${detail}`) },
+      onProfile: (bytes) => profiles.offer(bytes, admitProfile)
+    })
+    gossip.start()
+    session.provide()
+    return true
+  }
+
+  const session: RoomSession = {
     network,
     sync,
     start () {
-      if (gossip != null) return
-      gossip = createRoomGossip({
-        node,
-        room: {
-          validateAuthorityForGossip: (bytes) => model.validateAuthorityForGossip(bytes),
-          feed: model.feed,
-          present: (author) => model.log.roleOf(author) !== 'banned'
-        }
-      }, {
-        room,
-        onPresence: (notice, from) => {
-          const isNew = handle.authorOfPeer(notice.peer) == null
-          handle.presence(notice.author, notice.peer, notice.channel)
-          events.emit('peers', { room })
-          syncWith(from)
-          if (notice.peer !== from) syncWith(notice.peer)
-          if (isNew && Date.now() - lastProfileAt > PROFILE_REANNOUNCE_MS) {
-            void publishProfile()
-            void publishPresence()
-          }
-        },
-        onGap: (peer) => { sync.resync(peer) },
-        onMeshPeer: (peer) => { sync.compare(peer) },
-        onReject: (peer, reason, detail) => { init.onBadPeer(peer, `${reason}: ${detail}`) },
-        onProfile: (bytes) => profiles.offer(bytes)
-      })
-      gossip.start()
+      if (attached) return
+      attached = true
       handle.attach(network)
-      this.provide()
+      // The topics are named by the genesis (topic-key.ts): a joiner subscribes once sync brought
+      // it, and announces itself once its JOIN is applied.
+      let announced = startGossip() && amMember(signer())
+      stopWaiting = model.onAuthority(() => {
+        if (announced || !startGossip() || !amMember(signer())) return
+        announced = true
+        void session.announce()
+      })
     },
     catchUp () {
       const peers = gossip?.peers() ?? []
@@ -198,6 +249,9 @@ export function createRoomSession (components: RoomSessionComponents, init: Room
       void node.provide(CID.parse(room)).catch(() => { provided = false })
     },
     stop () {
+      attached = false
+      stopWaiting?.()
+      stopWaiting = undefined
       gossip?.stop()
       gossip = undefined
       provided = false
@@ -245,4 +299,5 @@ export function createRoomSession (components: RoomSessionComponents, init: Room
     hasPeers: () => (gossip?.peers().length ?? 0) > 0,
     gossipPeers: () => gossip?.peers() ?? []
   }
+  return session
 }

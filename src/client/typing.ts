@@ -4,9 +4,13 @@ import type { AuthorId, ChannelId } from '../core/types.ts'
 export const TYPING_TTL_MS = 6_000
 /** The least time between two typing notices we send for one channel. */
 export const TYPING_SEND_INTERVAL_MS = 3_000
+/** Typers shown per channel at most: more fit no indicator, and each holds a timer. */
+export const TYPING_MAX_PER_CHANNEL = 16
 
 export interface TypingTrackerInit {
   readonly ttlMs?: number
+  /** Default {@link TYPING_MAX_PER_CHANNEL}; a new typer beyond it is not noted until one expires. */
+  readonly maxPerChannel?: number
   /** Called when a channel's set of typers changes, expiries included. */
   readonly onChange: (channel: ChannelId) => void
 }
@@ -23,6 +27,7 @@ export interface TypingTracker {
 /** One timer per (channel, author) while shown; nothing runs while nobody types. */
 export function createTypingTracker (init: TypingTrackerInit): TypingTracker {
   const ttl = init.ttlMs ?? TYPING_TTL_MS
+  const max = init.maxPerChannel ?? TYPING_MAX_PER_CHANNEL
   const byChannel = new Map<ChannelId, Map<AuthorId, ReturnType<typeof setTimeout>>>()
   const snapshots = new Map<ChannelId, readonly AuthorId[]>()
 
@@ -44,6 +49,7 @@ export function createTypingTracker (init: TypingTrackerInit): TypingTracker {
       let authors = byChannel.get(channel)
       if (authors == null) { authors = new Map(); byChannel.set(channel, authors) }
       const known = authors.get(author)
+      if (known == null && authors.size >= max) return
       if (known != null) clearTimeout(known)
       authors.set(author, setTimeout(() => { clear(channel, author) }, ttl))
       if (known == null) changed(channel)

@@ -3,6 +3,7 @@ import { FEED_ENTRY_MAX_BYTES, FEED_PAYLOAD_MAX_BYTES, type FeedEnvelope } from 
 import type { GossipVerdict } from '../core/feed/ingest.ts'
 import { PROFILE_MAX_BYTES } from '../core/identity/profile.ts'
 import { RejectReason } from '../core/result.ts'
+import type { TopicKey } from '../core/access/topic-key.ts'
 import type { AuthorId, RoomId } from '../core/types.ts'
 import type { PeerNode, ValidationVerdict } from './peer-node.ts'
 import { type PresenceNotice, validatePresence } from './room-presence.ts'
@@ -12,8 +13,12 @@ import { roomTopics } from './room-topics.ts'
 export interface GossipRoom {
   validateAuthorityForGossip (bytes: Uint8Array): Promise<GossipVerdict>
   readonly feed: { validateForGossip (envelope: unknown): Promise<GossipVerdict> }
-  /** Whether an author may be seen in the room at all (a banned key's presence is refused). */
-  present (author: AuthorId): boolean
+  /**
+   * Whether an author's presence notice is taken: 'accept' for a member within its rate, 'reject'
+   * for a banned key, 'ignore' otherwise (a key we do not know as a member may be a joiner whose
+   * JOIN has not reached us: the relaying peer is not at fault).
+   */
+  present (author: AuthorId): ValidationVerdict
 }
 
 export interface RoomGossipComponents {
@@ -23,6 +28,8 @@ export interface RoomGossipComponents {
 
 export interface RoomGossipInit {
   readonly room: RoomId
+  /** Names the room's topics; computed from the genesis, so gossip starts once the genesis is held. */
+  readonly topicKey: TopicKey
   readonly onPresence: (notice: PresenceNotice, fromPeer: string) => void
   /** A peer sent something whose parents we lack: sync with it. */
   readonly onGap: (fromPeer: string) => void
@@ -61,7 +68,7 @@ const verdictOf = (v: GossipVerdict): ValidationVerdict => v.action
  */
 export function createRoomGossip (components: RoomGossipComponents, init: RoomGossipInit): RoomGossip {
   const { node, room } = components
-  const topics = roomTopics(init.room)
+  const topics = roomTopics(init.topicKey)
   let started = false
   const meshPeer = init.onMeshPeer != null ? { onMeshPeer: init.onMeshPeer } : {}
 
@@ -93,9 +100,9 @@ export function createRoomGossip (components: RoomGossipComponents, init: RoomGo
         validate: async (bytes, from) => {
           const notice = await validatePresence(bytes, init.room)
           if (!notice.ok) return notice.reason === RejectReason.Unknown ? 'ignore' : judged(from, { action: 'reject', reason: notice.reason, detail: notice.detail })
-          if (!room.present(notice.value.author)) return 'reject'
-          init.onPresence(notice.value, from)
-          return 'accept'
+          const verdict = room.present(notice.value.author)
+          if (verdict === 'accept') init.onPresence(notice.value, from)
+          return verdict
         },
         onMessage: () => {}
       })

@@ -7,6 +7,7 @@ import { type Hello, SYNC_MESSAGE_MAX_BYTES, type SyncMessage, type SyncRequest,
 import { type Assignment, createSyncPlanner } from '../core/sync/planner.ts'
 import { type SyncResponder, createSyncResponder } from '../core/sync/responder.ts'
 import type { AuthorId, ChannelId, EntryHash, RoomId } from '../core/types.ts'
+import { type RoomAccess, readChallenge, readProof, refusalIsGarbage, refusalText, sendChallenge, sendProof } from './access-handshake.ts'
 import { writeMessage } from './length-prefixed.ts'
 import type { PeerNode } from './peer-node.ts'
 import { ROOM_SYNC_PROTOCOL } from './room-topics.ts'
@@ -57,8 +58,12 @@ async function next (reader: Reader): Promise<SyncMessage | string | undefined> 
 
 const send = async (stream: Stream, message: SyncMessage, signal?: AbortSignal): Promise<void> => { await writeMessage(stream, encodeSyncMessage(message), signal) }
 
-export interface RoomSyncServerComponents { readonly node: Pick<PeerNode, 'handle' | 'unhandle'> }
+export interface RoomSyncServerComponents { readonly node: Pick<PeerNode, 'handle' | 'unhandle' | 'peerId'> }
 export interface RoomSyncServerInit {
+  /** Checks a requester's access proof against the room's ACL (src/core/access). */
+  readonly access: Pick<RoomAccess, 'check'>
+  /** A requester that did not prove standing was refused (nothing of the room was sent). */
+  readonly onRefused?: (room: RoomId, peer: string, detail: string) => void
   /** The responder for a room we are in, or undefined. */
   readonly responder: (room: RoomId) => { responder: SyncResponder, channels: () => ChannelId[] } | undefined
   /** A peer told us what it holds in a room: we may want to sync back. */
@@ -72,25 +77,42 @@ export interface RoomSyncServerInit {
   readonly onGarbage: (peer: string, detail: string) => void
 }
 
+/** Resolves with `value` after the Hello timeout: a requester that says nothing is not waited for. */
+const helloDeadline = <T>(value: T): Promise<T> => new Promise<T>((resolve) => setTimeout(() => { resolve(value) }, HELLO_TIMEOUT_MS))
+
 /**
- * Serves `/peer-rooms/sync/1.0.0` for every room this peer is in: the requester sends Hello
- * (room, authority heads, channel clocks), we answer with ours, then answer its requests one at a
- * time from storage in bounded batches (helper 2's responder), until it closes the stream.
+ * Serves {@link ROOM_SYNC_PROTOCOL} for every room this peer is in: we send a challenge, the
+ * requester answers with its access proof and its Hello (room, authority heads, channel clocks);
+ * a requester without standing in the room gets a `refused` error and nothing else; otherwise we
+ * answer with our Hello, then its requests one at a time from storage in bounded batches, until it
+ * closes the stream.
  */
 export function createRoomSyncServer (components: RoomSyncServerComponents, init: RoomSyncServerInit): { start (): Promise<void>, stop (): Promise<void> } {
   let started = false
+  const garbage = (stream: Stream, peer: string, detail: string): void => {
+    init.onGarbage(peer, detail)
+    stream.abort(new Error('sync protocol violation'))
+  }
   const serve = async (stream: Stream, peer: string): Promise<void> => {
     const reader = readerOf(stream)
-    const first = await Promise.race([next(reader), new Promise<string>((resolve) => setTimeout(() => { resolve('no hello in time') }, HELLO_TIMEOUT_MS))])
+    const nonce = await sendChallenge(stream)
+    const proof = await Promise.race([readProof(reader), helloDeadline(undefined)])
+    if (proof == null) { stream.abort(new Error('no access proof in time')); return }
+    if (!proof.ok) { garbage(stream, peer, refusalText(proof)); return }
+    const first = await Promise.race([next(reader), helloDeadline('no hello in time')])
     if (first == null) return
-    if (typeof first === 'string' || first.t !== 'hello') {
-      init.onGarbage(peer, typeof first === 'string' ? first : `expected hello, got ${first.t}`)
-      stream.abort(new Error('sync protocol violation'))
+    if (typeof first === 'string' || first.t !== 'hello') { garbage(stream, peer, typeof first === 'string' ? first : `expected hello, got ${first.t}`); return }
+    const room = init.responder(first.room)
+    const verdict = room == null ? undefined : await init.access.check(proof.value, { room: first.room, prover: peer, verifier: components.node.peerId, nonce })
+    if (room == null || verdict == null) {
+      await send(stream, { t: 'error', id: 0, code: 'wrong-room', message: 'not in this room' })
+      await stream.close()
       return
     }
-    const room = init.responder(first.room)
-    if (room == null) {
-      await send(stream, { t: 'error', id: 0, code: 'wrong-room', message: 'not in this room' })
+    if (!verdict.ok) {
+      if (refusalIsGarbage(verdict.reason)) { garbage(stream, peer, `access proof: ${refusalText(verdict)}`); return }
+      init.onRefused?.(first.room, peer, refusalText(verdict))
+      await send(stream, { t: 'error', id: 0, code: 'refused', message: refusalText(verdict) })
       await stream.close()
       return
     }
@@ -130,7 +152,9 @@ export function createRoomSyncServer (components: RoomSyncServerComponents, init
 const isRequest = (m: SyncMessage): m is SyncRequest => m.t === 'range' || m.t === 'auth-after' || m.t === 'auth-by-hash'
 
 export interface RoomSyncComponents {
-  readonly node: Pick<PeerNode, 'newStream'>
+  readonly node: Pick<PeerNode, 'newStream' | 'peerId'>
+  /** Signs our access proof for each stream we open. */
+  readonly access: Pick<RoomAccess, 'prove'>
   readonly storage: Pick<Storage, 'feeds' | 'authority'>
   readonly room: SyncRoom
 }
@@ -145,6 +169,8 @@ export interface RoomSyncInit {
   readonly inFlightPerPeer?: number
   /** `peer` holds `author`'s feed in `channel` up to `seq`: its Hello says so, or we served it that far. */
   readonly onPeerHolds?: (peer: string, channel: ChannelId, author: AuthorId, seq: number) => void
+  /** `peer` refused to serve us the room: it does not see us as a member (yet). */
+  readonly onRefused?: (peer: string, detail: string) => void
 }
 
 /**
@@ -354,11 +380,15 @@ export function createRoomSync (components: RoomSyncComponents, init: RoomSyncIn
     ours.catch(() => undefined)
     const stream = await node.newStream(peer, ROOM_SYNC_PROTOCOL, signal != null ? { signal } : {})
     const reader = readerOf(stream)
+    const nonce = await Promise.race([readChallenge(reader), helloDeadline(undefined)])
+    if (nonce == null) { stream.abort(new Error('no access challenge')); return undefined }
+    await sendProof(stream, components.access, { room: room.room, prover: node.peerId, verifier: peer, nonce }, signal)
     await send(stream, await ours, signal)
-    const hello = await Promise.race([next(reader), new Promise<typeof NO_ANSWER>((resolve) => setTimeout(() => { resolve(NO_ANSWER) }, HELLO_TIMEOUT_MS))])
+    const hello = await Promise.race([next(reader), helloDeadline(NO_ANSWER)])
     // Silence is no proof of misbehaviour: the stream may run over a connection the peer has left
     // (a reload), which WebRTC reports failed only after ~18 s. Only what it says can be garbage.
     if (hello === NO_ANSWER) { stream.abort(new Error('no hello in time')); return undefined }
+    if (hello != null && typeof hello !== 'string' && hello.t === 'error' && hello.code === 'refused') init.onRefused?.(peer, hello.message)
     if (hello == null || (typeof hello !== 'string' && hello.t === 'error')) { stream.abort(new Error('peer is not in the room')); return undefined }
     if (typeof hello === 'string' || hello.t !== 'hello' || hello.room !== room.room) {
       stream.abort(new Error('sync protocol violation'))

@@ -5,6 +5,7 @@ import { signerFromSeed } from '../../src/core/identity/ed25519.ts'
 import { asChannelId, asRoomId } from '../../src/core/types.ts'
 import { signPresence, validatePresence } from '../../src/network/room-presence.ts'
 import { roomTopics } from '../../src/network/room-topics.ts'
+import { topicKeyOf } from '../../src/core/access/topic-key.ts'
 
 const room = asRoomId(rawCidOf(new TextEncoder().encode('presence room')).toString())
 const channel = asChannelId(hashOf(encodeCanonical({ channel: 'general' })))
@@ -30,9 +31,14 @@ describe('room presence notices', () => {
     expect(await validatePresence(new Uint8Array(600), room, now)).toMatchObject({ ok: false, reason: 'too-large' })
   })
 
-  it('gives each room its own topics', () => {
-    const t = roomTopics(room)
+  it('names a room\'s topics by its topic key, never by the room id an outsider knows', () => {
+    const key = topicKeyOf(room, new Uint8Array(16).fill(3))
+    const t = roomTopics(key)
     expect(new Set([t.authority, t.feed, t.presence, t.profile]).size).toBe(4)
-    expect(t.feed).toContain(room)
+    for (const topic of [t.authority, t.feed, t.presence, t.profile]) {
+      expect(topic).toContain(key)
+      expect(topic).not.toContain(room)
+    }
+    expect(roomTopics(topicKeyOf(room, new Uint8Array(16).fill(4))).feed).not.toBe(t.feed)
   })
 })

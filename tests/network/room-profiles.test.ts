@@ -5,7 +5,7 @@ import { signerFromSeed } from '../../src/core/identity/ed25519.ts'
 import { PROFILE_MAX_BYTES, buildProfile, validateProfile } from '../../src/core/identity/profile.ts'
 import { asAuthorId, asRoomId } from '../../src/core/types.ts'
 import {
-  PROFILES_ANSWER_MAX_BYTES, PROFILES_MAX_COUNT, decodeProfilesAnswer, decodeProfilesRequest, encodeProfilesAnswer, encodeProfilesRequest
+  PROFILES_ANSWER_MAX_BYTES, PROFILES_MAX_COUNT, decodeProfilesAnswer, decodeProfilesRequest, encodeProfilesAnswer, encodeProfilesRefusal, encodeProfilesRequest
 } from '../../src/network/room-profiles.ts'
 
 const room = asRoomId(rawCidOf(new TextEncoder().encode('profiles room')).toString())
@@ -40,19 +40,23 @@ describe('room profiles answer', () => {
     const profiles = [await buildProfile(alice, { name: 'alice', updatedAt: 1 }), await buildProfile(bob, { name: 'bob', updatedAt: 2 })]
     const decoded = decodeProfilesAnswer(encodeProfilesAnswer(profiles.map((p) => p.bytes)))
     if (!decoded.ok) throw new Error(decoded.detail)
-    const names = await Promise.all(decoded.value.map(async (b) => { const v = await validateProfile(b); return v.ok ? v.value.name : undefined }))
+    const names = await Promise.all(('profiles' in decoded.value ? decoded.value.profiles : []).map(async (b) => { const v = await validateProfile(b); return v.ok ? v.value.name : undefined }))
     expect(names).toEqual(['alice', 'bob'])
+  })
+
+  it('carries a refusal, and nothing else, to a requester without standing', () => {
+    expect(decodeProfilesAnswer(encodeProfilesRefusal('unauthorized: not a member'))).toEqual({ ok: true, value: { refused: 'unauthorized: not a member' } })
   })
 
   it('the responder keeps within the count and byte limits', () => {
     const small = Array.from({ length: PROFILES_MAX_COUNT + 5 }, () => new Uint8Array(10))
     const byCount = decodeProfilesAnswer(encodeProfilesAnswer(small))
-    expect(byCount.ok && byCount.value.length).toBe(PROFILES_MAX_COUNT)
+    expect(byCount.ok && 'profiles' in byCount.value && byCount.value.profiles.length).toBe(PROFILES_MAX_COUNT)
     const big = Array.from({ length: 30 }, () => new Uint8Array(PROFILE_MAX_BYTES))
     const byBytes = decodeProfilesAnswer(encodeProfilesAnswer(big))
-    expect(byBytes.ok && byBytes.value.length).toBe(Math.floor(PROFILES_ANSWER_MAX_BYTES / PROFILE_MAX_BYTES))
+    expect(byBytes.ok && 'profiles' in byBytes.value && byBytes.value.profiles.length).toBe(Math.floor(PROFILES_ANSWER_MAX_BYTES / PROFILE_MAX_BYTES))
     const oversized = decodeProfilesAnswer(encodeProfilesAnswer([new Uint8Array(PROFILE_MAX_BYTES + 1)]))
-    expect(oversized.ok && oversized.value).toEqual([])
+    expect(oversized.ok && oversized.value).toEqual({ profiles: [] })
   })
 
   it('refuses answers over the limits or of the wrong shape, without throwing', () => {
@@ -61,6 +65,8 @@ describe('room profiles answer', () => {
     expect(decodeProfilesAnswer(encodeCanonical({ profiles: Array.from({ length: 23 }, () => new Uint8Array(PROFILE_MAX_BYTES)) }))).toMatchObject({ ok: false, reason: 'too-large' })
     expect(decodeProfilesAnswer(encodeCanonical({ profiles: ['text'] }))).toMatchObject({ ok: false, reason: 'malformed' })
     expect(decodeProfilesAnswer(encodeCanonical({ nothing: 1 }))).toMatchObject({ ok: false, reason: 'malformed' })
+    expect(decodeProfilesAnswer(encodeCanonical({ refused: 'x'.repeat(201) }))).toMatchObject({ ok: false, reason: 'malformed' })
+    expect(decodeProfilesAnswer(encodeCanonical({ refused: 7 }))).toMatchObject({ ok: false, reason: 'malformed' })
     expect(decodeProfilesAnswer(new Uint8Array([0xa1]))).toMatchObject({ ok: false })
     expect(decodeProfilesAnswer(new Uint8Array(2 * PROFILES_ANSWER_MAX_BYTES))).toMatchObject({ ok: false, reason: 'too-large' })
   })

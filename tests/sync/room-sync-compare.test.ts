@@ -9,6 +9,7 @@ import { createFeedIngest } from '../../src/core/feed/ingest.ts'
 import type { SyncRequest } from '../../src/core/sync/messages.ts'
 import { createSyncResponder } from '../../src/core/sync/responder.ts'
 import { type RoomSync, createRoomSync, createRoomSyncServer } from '../../src/network/room-sync.ts'
+import { admitEveryoneTwin } from './access-twin.ts'
 import { author, chain, channel, room } from '../feed/helpers.ts'
 import { createAclViewTwin, startedMemoryStorage } from '../feed/twins.ts'
 
@@ -22,7 +23,9 @@ async function peerNamed (name: string, handlers: Map<string, Handler>, hooks: {
   let opened = 0
   const ranges: SyncRequest[] = []
   const sync: RoomSync = createRoomSync({
+    access: admitEveryoneTwin,
     node: {
+      peerId: 'peer',
       async newStream (peer: string): Promise<Stream> {
         const handler = handlers.get(peer)
         if (handler == null) throw new Error(`${peer} is not serving`)
@@ -47,10 +50,12 @@ async function peerNamed (name: string, handlers: Map<string, Handler>, hooks: {
   })
   const server = createRoomSyncServer({
     node: {
+      peerId: 'peer',
       handle: (_protocol, h) => { handlers.set(name, h); return Promise.resolve() },
       unhandle: () => { handlers.delete(name); return Promise.resolve() }
     }
   }, {
+    access: admitEveryoneTwin,
     responder: () => ({
       responder: {
         hello: async (channels) => responder.hello(channels),

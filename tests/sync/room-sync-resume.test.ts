@@ -7,6 +7,7 @@ import { createFeedIngest } from '../../src/core/feed/ingest.ts'
 import type { SyncRequest } from '../../src/core/sync/messages.ts'
 import { createSyncResponder } from '../../src/core/sync/responder.ts'
 import { type RoomSync, type SyncProgress, createRoomSync, createRoomSyncServer } from '../../src/network/room-sync.ts'
+import { admitEveryoneTwin } from './access-twin.ts'
 import { author, chain, channel, room } from '../feed/helpers.ts'
 import { createAclViewTwin, startedMemoryStorage } from '../feed/twins.ts'
 
@@ -28,10 +29,12 @@ async function servingPeer () {
   let handler: ((stream: Stream, peer: string) => void | Promise<void>) | undefined
   const server = createRoomSyncServer({
     node: {
+      peerId: 'peer',
       handle: (_protocol, h) => { handler = h; return Promise.resolve() },
       unhandle: () => { handler = undefined; return Promise.resolve() }
     }
   }, {
+    access: admitEveryoneTwin,
     responder: () => ({
       responder: {
         hello: async (channels) => responder.hello(channels),
@@ -51,6 +54,7 @@ async function servingPeer () {
     vanish: () => { for (const s of served.splice(0)) s.abort(new Error('peer vanished')) },
     opened: () => opened,
     node: {
+      peerId: 'peer',
       async newStream (): Promise<Stream> {
         if (handler == null) throw new Error('not serving')
         const [outbound, inbound] = await streamPair()
@@ -75,6 +79,7 @@ async function joinerOf (server: Awaited<ReturnType<typeof servingPeer>>, hooks:
   const progress: SyncProgress[] = []
   let fired = false
   const sync: RoomSync = createRoomSync({
+    access: admitEveryoneTwin,
     node: server.node,
     storage: local,
     room: {
@@ -157,7 +162,9 @@ async function joinerServedBy (serve: (inbound: Stream) => void) {
   const local = await startedMemoryStorage()
   const bad: string[] = []
   const sync = createRoomSync({
+    access: admitEveryoneTwin,
     node: {
+      peerId: 'peer',
       async newStream () {
         const [outbound, inbound] = await streamPair({ delay: 0 })
         serve(inbound)
@@ -197,7 +204,8 @@ describe('a peer that stops answering', () => {
       await held.feeds.putEntries((await chain(author(0), 10)).map((e) => e.stored))
       const responder = createSyncResponder({ storage: held }, { room })
       let handler: ((stream: Stream, peer: string) => void | Promise<void>) | undefined
-      const server = createRoomSyncServer({ node: { handle: (_p, h) => { handler = h; return Promise.resolve() }, unhandle: () => Promise.resolve() } }, {
+      const server = createRoomSyncServer({ node: { peerId: 'peer', handle: (_p, h) => { handler = h; return Promise.resolve() }, unhandle: () => Promise.resolve() } }, {
+        access: admitEveryoneTwin,
         responder: () => ({
           responder: { hello: async (channels) => responder.hello(channels), respond: async function * () { await new Promise<never>(() => {}); yield * [] } },
           channels: () => [channel]

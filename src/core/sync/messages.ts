@@ -18,6 +18,8 @@ export const SYNC_BATCH_MAX = 1000
 export const SyncErrorCode = {
   BadRequest: 'bad-request',
   WrongRoom: 'wrong-room',
+  /** The requester did not prove standing in the room (src/core/access): nothing of it is served. */
+  Refused: 'refused',
   Busy: 'busy',
   Internal: 'internal'
 } as const

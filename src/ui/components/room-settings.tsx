@@ -123,11 +123,17 @@ function Details ({ room, snapshot, run }: { room: RoomClient, snapshot: RoomSna
         <button type='submit'>Save details</button>
       </form>
       <div className='field'>
-        <label htmlFor='settings-policy'>Who can join</label>
+        <label htmlFor='settings-policy'>Who can join and read</label>
         <select id='settings-policy' value={snapshot.policy} onChange={(e) => run(room.setPolicy(e.target.value as RoomPolicy))}>
           <option value={RoomPolicy.InviteOnly}>Invite only</option>
           <option value={RoomPolicy.Open}>Open</option>
         </select>
+        {/* Peers serve history and profiles by this policy (src/core/access): say what it means. */}
+        <p className='hint' data-testid='policy-reach'>
+          {snapshot.policy === RoomPolicy.Open
+            ? 'Anyone who knows the room id can read its history and join.'
+            : 'Only members, and people holding an unused invite, are served its history and members.'}
+        </p>
       </div>
     </Section>
   )
