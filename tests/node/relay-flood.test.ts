@@ -12,19 +12,12 @@ import { identify } from '@libp2p/identify'
 import { ping, type Ping } from '@libp2p/ping'
 import { multiaddr } from '@multiformats/multiaddr'
 import { FaultTolerance } from '@libp2p/interface'
-import { WebSocket as WsWebSocket } from 'ws'
+import { installOptionedWebSocket, setWebSocketOptions } from './support/websocket.ts'
 import { startRelayCli, type RelayCli } from './support/relay-cli.ts'
 
 type Client = Libp2p<{ identify: unknown, ping: Ping }>
 
 const FLOOD_IP = '127.0.0.2'
-let dialFrom: string | undefined
-/** The global WebSocket libp2p dials with, bound to `dialFrom` while it is set. */
-class BoundWebSocket extends WsWebSocket {
-  constructor (url: string | URL, protocols?: string | string[]) {
-    super(url, protocols, dialFrom != null ? { localAddress: dialFrom } : {})
-  }
-}
 
 async function client (relay: string | undefined): Promise<Client> {
   return createLibp2p({
@@ -46,29 +39,29 @@ async function reservations (relay: RelayCli): Promise<number> {
 
 /** A throwaway identity from the flood IP that asks for a reservation; resolves whether or not it got one. */
 async function flooder (relay: RelayCli): Promise<Client> {
-  dialFrom = FLOOD_IP
+  setWebSocketOptions({ localAddress: FLOOD_IP })
   try {
     // a refused reservation is a failed listen, which start() shrugs off (NO_FATAL), as a tab does
     const c = await client(relay.multiaddr)
     await c.start()
     return c
   } finally {
-    dialFrom = undefined
+    setWebSocketOptions({})
   }
 }
 
 describe('relay under a flood of throwaway identities', () => {
   let relay: RelayCli
-  const saved = globalThis.WebSocket
+  let restoreWebSocket: () => void
   beforeAll(async () => {
-    Object.defineProperty(globalThis, 'WebSocket', { configurable: true, writable: true, value: BoundWebSocket })
+    restoreWebSocket = installOptionedWebSocket()
     // libp2p's own rate limit (5 connections a second per IP by default) would refuse some churning
     // flooders at the handshake; these tests are about what gets past it, so it is raised here
     relay = await startRelayCli(['--profile', 'loopback', '--max-reservations', '12', '--max-reservations-per-ip', '4', '--max-connection-rate-per-ip', '1000'])
   }, 60_000)
   afterAll(async () => {
     await relay.stop()
-    Object.defineProperty(globalThis, 'WebSocket', { configurable: true, writable: true, value: saved })
+    restoreWebSocket()
   })
 
   /** Two legitimate peers: B takes a reservation, A reaches B through it and pings. */

@@ -9,7 +9,7 @@ const root = join(import.meta.dirname, '..', '..', '..')
 
 /** A running `src/node/main.ts` with the lines it has printed so far. */
 export interface RelayCli {
-  /** Every stdout line so far. */
+  /** Every line so far, stdout and stderr. */
   readonly lines: readonly string[]
   /** The first `relay listening` multiaddr (with /p2p/<id>). */
   readonly multiaddr: string
@@ -36,13 +36,15 @@ export async function startRelayCli (args: readonly string[], env: NodeJS.Proces
   child.stderr.on('data', (d: Buffer) => { stderr += d.toString() })
   const lines: string[] = []
   const waiters: Array<{ pattern: RegExp, resolve: (l: string) => void }> = []
-  createInterface({ input: child.stdout }).on('line', (l) => {
+  const onLine = (l: string): void => {
     lines.push(l)
     for (const w of waiters.splice(0)) {
       if (w.pattern.test(l)) w.resolve(l)
       else waiters.push(w)
     }
-  })
+  }
+  createInterface({ input: child.stdout }).on('line', onLine)
+  createInterface({ input: child.stderr }).on('line', onLine)
   const line = async (pattern: RegExp): Promise<string> => {
     const seen = lines.find((l) => pattern.test(l))
     if (seen != null) return seen
