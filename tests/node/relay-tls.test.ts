@@ -2,7 +2,6 @@
 // real libp2p client over wss, its announced /dns4 address, and certificate reload on SIGHUP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { connect } from 'node:tls'
 import { get } from 'node:https'
 import { tmpdir } from 'node:os'
@@ -16,15 +15,8 @@ import { ping } from '@libp2p/ping'
 import { multiaddr } from '@multiformats/multiaddr'
 import { startRelayCli, type RelayCli } from './support/relay-cli.ts'
 import { makeTestCert, type TestCert } from './support/certs.ts'
+import { freePort } from './support/ports.ts'
 import { installOptionedWebSocket, setWebSocketOptions } from './support/websocket.ts'
-
-async function freePort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise<void>((resolve) => server.close(() => { resolve() }))
-  return port
-}
 
 async function getJson (url: string, ca: string): Promise<unknown> {
   return new Promise((resolve, reject) => {
