@@ -35,7 +35,7 @@ export const RELAY_USAGE = `usage: npm run relay -- [flags]   (each flag also as
   --tls-cert FILE --tls-key FILE RELAY_TLS_CERT, RELAY_TLS_KEY  serve wss itself; SIGHUP re-reads them
   --turn-secret-file FILE        RELAY_TURN_SECRET (the secret itself) or RELAY_TURN_SECRET_FILE
   --turn-url turn:HOST:3478 ...  RELAY_TURN_URLS    handed out with minted credentials (comma-separated)
-  --turn-ttl 3600                RELAY_TURN_TTL     seconds a minted TURN credential lasts
+  --turn-ttl 86400               RELAY_TURN_TTL     seconds a minted TURN credential lasts
   --max-connections 1024         RELAY_MAX_CONNECTIONS
   --max-reservations 1024        RELAY_MAX_RESERVATIONS
   --max-reservations-per-ip 8    RELAY_MAX_RESERVATIONS_PER_IP  (0: no cap; loopback default 0)
@@ -143,7 +143,7 @@ export function parseRelayOptions (args: readonly string[], env: NodeJS.ProcessE
     announce,
     profile,
     ...(certFile != null && keyFile != null ? { tls: { certFile, keyFile } } : {}),
-    ...(secret != null && secret !== '' ? { turn: { secret, urls: turnUrls, ttlSeconds: int('turn-ttl', 3600, 60, 7 * 86400) } } : {}),
+    ...(secret != null && secret !== '' ? { turn: { secret, urls: turnUrls, ttlSeconds: int('turn-ttl', 86400, 60, 7 * 86400) } } : {}),
     maxConnections: int('max-connections', 1024, 1),
     limits: {
       maxReservations: int('max-reservations', d.maxReservations, 1),
