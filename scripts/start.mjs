@@ -2,24 +2,62 @@
 // `npm start`: builds the app, starts a bootstrap/relay node, and serves dist/ with the relay's
 // address in /config.json (read by loadNetworkConfig() in src/network/config.ts; a file, not an
 // inline script, so the page keeps a strict CSP). Ctrl-C stops both.
+//
+// `npm start -- --lan` (or PEER_ROOMS_LAN=1) serves both on this machine's LAN address instead, over
+// https with a self-signed certificate made here: a page on http://<LAN IP> is not a secure context,
+// and the app needs WebCrypto. The relay uses the profile that accepts private addresses.
 import { execFileSync, spawn } from 'node:child_process'
-import { createReadStream, statSync } from 'node:fs'
+import { createReadStream, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs'
 import { createServer } from 'node:http'
+import { createServer as createTlsServer } from 'node:https'
+import { networkInterfaces } from 'node:os'
 import { createInterface } from 'node:readline'
-import { extname, join, normalize, sep } from 'node:path'
+import { extname, join, normalize, resolve, sep } from 'node:path'
 
 const root = join(import.meta.dirname, '..')
 const dist = join(root, 'dist')
 const port = Number(process.env.PORT ?? 8080)
-const host = process.env.HOST ?? '127.0.0.1'
 const relayPort = Number(process.env.RELAY_PORT ?? 9090)
+const dataDir = resolve(root, process.env.RELAY_DATA_DIR ?? '.data/relay')
+const lan = process.argv.includes('--lan') || process.env.PEER_ROOMS_LAN === '1'
+
+/** The first IPv4 address of an interface that is up and not loopback, or undefined. */
+function lanAddress () {
+  for (const addrs of Object.values(networkInterfaces())) {
+    for (const a of addrs ?? []) if (a.family === 'IPv4' && !a.internal) return a.address
+  }
+  return undefined
+}
+
+const host = lan ? (process.env.LAN_HOST ?? lanAddress()) : (process.env.HOST ?? '127.0.0.1')
+if (host == null) {
+  console.error('npm start --lan: this machine has no LAN address (set LAN_HOST=<its IP>)')
+  process.exit(2)
+}
+
+/** A self-signed certificate for the LAN address, made once per address with Debian's openssl. */
+function lanCertificate () {
+  const dir = join(dataDir, 'lan-tls')
+  const cert = join(dir, `${host}.crt`)
+  const key = join(dir, `${host}.key`)
+  if (!existsSync(cert) || !existsSync(key)) {
+    mkdirSync(dir, { recursive: true })
+    execFileSync('openssl', [
+      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '365',
+      '-subj', `/CN=Peer Rooms on ${host}`, '-addext', `subjectAltName=IP:${host}`, '-keyout', key, '-out', cert
+    ], { stdio: 'ignore' })
+  }
+  return { cert, key }
+}
+const tls = lan ? lanCertificate() : undefined
 
 // --no-build serves the dist/ already there
 if (!process.argv.includes('--no-build')) execFileSync('npx', ['vite', 'build'], { cwd: root, stdio: 'inherit' })
 
 const relay = spawn(process.execPath, [
   '--import', 'tsx', 'src/node/main.ts',
-  '--host', '127.0.0.1', '--port', String(relayPort), '--data-dir', process.env.RELAY_DATA_DIR ?? '.data/relay', '--profile', 'loopback'
+  '--host', lan ? host : '127.0.0.1', '--port', String(relayPort), '--data-dir', dataDir, '--profile', 'loopback',
+  ...(tls != null ? ['--tls-cert', tls.cert, '--tls-key', tls.key] : [])
 ], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] })
 
 const relayAddr = await new Promise((resolve, reject) => {
@@ -27,7 +65,7 @@ const relayAddr = await new Promise((resolve, reject) => {
   let addr
   lines.on('line', (line) => {
     console.log(line)
-    const m = /^relay listening (\/ip4\/127\.0\.0\.1\/\S+)$/.exec(line)
+    const m = /^relay listening (\/ip4\/\S+)$/.exec(line)
     if (m != null && addr == null) { addr = m[1]; resolve(addr) }
   })
   relay.once('exit', (code) => { reject(new Error(`the relay exited (code ${code}) before listening`)) })
@@ -57,7 +95,7 @@ function fileFor (urlPath) {
   try { return statSync(file).isFile() ? file : undefined } catch { return undefined }
 }
 
-const server = createServer((req, res) => {
+const handler = (req, res) => {
   const path = new URL(req.url ?? '/', 'http://localhost').pathname
   if (path === '/config.json') {
     res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' })
@@ -68,9 +106,15 @@ const server = createServer((req, res) => {
   const file = fileFor(path) ?? join(dist, 'index.html')
   res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' })
   createReadStream(file).pipe(res)
-})
+}
+const server = tls != null ? createTlsServer({ cert: readFileSync(tls.cert), key: readFileSync(tls.key) }, handler) : createServer(handler)
 server.listen(port, host, () => {
-  console.log(`\nPeer Rooms is running: http://localhost:${port}/  (relay ${relayAddr})\nCtrl-C stops it.`)
+  if (tls == null) console.log(`\nPeer Rooms is running: http://localhost:${port}/  (relay ${relayAddr})\nCtrl-C stops it.`)
+  else {
+    console.log(`\nPeer Rooms is running on your network: https://${host}:${port}/  (relay ${relayAddr})`)
+    console.log(`Others on this network open that URL. The certificate is self-signed: each browser asks once to accept it,`)
+    console.log(`and Firefox also for the relay, at https://${host}:${relayPort}/ (a 400 page there is fine).\nCtrl-C stops it.`)
+  }
 })
 
 let stopping = false

@@ -1,68 +1,78 @@
 // The bootstrap/relay node's command line. Polyfills first: Node 20 lacks what libp2p 3 uses.
 import './polyfills.ts'
-import { parseArgs } from 'node:util'
-import { resolve } from 'node:path'
 import type { Server } from 'node:http'
 import { createRelayNode } from './relay-node.ts'
 import { loadOrCreatePeerKey } from './peer-key.ts'
 import { startHealthServer } from './health.ts'
-import { NetworkProfile } from '../network/profile.ts'
+import { loadRelayTls, type RelayTls } from './tls.ts'
+import { mintTurnCredentials } from './turn-credentials.ts'
+import { RELAY_USAGE, RelayOptionsError, parseRelayOptions, type RelayOptions } from './relay-options.ts'
 
-const USAGE = `usage: npm run relay -- [--port 9090] [--host 0.0.0.0] [--data-dir .data/relay]
-       [--health-port PORT+1 (0: any free port)] [--announce MULTIADDR ...] [--profile default|loopback]
-Each flag can also be set by env: RELAY_PORT, RELAY_HOST, RELAY_DATA_DIR, RELAY_HEALTH_PORT,
-RELAY_ANNOUNCE (comma-separated), RELAY_PROFILE.`
-
-const { values } = parseArgs({
-  options: {
-    port: { type: 'string' },
-    host: { type: 'string' },
-    'data-dir': { type: 'string' },
-    'health-port': { type: 'string' },
-    announce: { type: 'string', multiple: true },
-    profile: { type: 'string' },
-    help: { type: 'boolean' }
+let options: RelayOptions
+try {
+  const parsed = parseRelayOptions(process.argv.slice(2), process.env)
+  if (parsed.help) {
+    console.log(RELAY_USAGE)
+    process.exit(0)
   }
-})
-if (values.help === true) {
-  console.log(USAGE)
-  process.exit(0)
+  options = parsed
+} catch (err) {
+  if (!(err instanceof RelayOptionsError) && (err as NodeJS.ErrnoException).code == null) throw err
+  console.error(`relay: ${(err as Error).message}\n${RELAY_USAGE}`)
+  process.exit(2)
 }
 
-const env = process.env
-const port = Number(values.port ?? env.RELAY_PORT ?? 9090)
-const host = values.host ?? env.RELAY_HOST ?? '0.0.0.0'
-const dataDir = resolve(values['data-dir'] ?? env.RELAY_DATA_DIR ?? '.data/relay')
-const healthPort = Number(values['health-port'] ?? env.RELAY_HEALTH_PORT ?? (port === 0 ? 0 : port + 1))
-const announce = values.announce ?? (env.RELAY_ANNOUNCE != null && env.RELAY_ANNOUNCE !== '' ? env.RELAY_ANNOUNCE.split(',') : [])
-const profileName = values.profile ?? env.RELAY_PROFILE ?? NetworkProfile.Default
-if (!Number.isInteger(port) || port < 0 || port > 65535 || !Number.isInteger(healthPort) || (profileName !== 'default' && profileName !== 'loopback')) {
-  console.error(USAGE)
+let tls: RelayTls | undefined
+try {
+  tls = options.tls != null ? loadRelayTls(options.tls.certFile, options.tls.keyFile) : undefined
+} catch (err) {
+  console.error(`relay: cannot use --tls-cert/--tls-key: ${(err as Error).message}`)
   process.exit(2)
 }
 
 const node = await createRelayNode({
-  privateKey: await loadOrCreatePeerKey(dataDir),
-  host,
-  port,
-  announce,
-  profile: profileName
+  privateKey: await loadOrCreatePeerKey(options.dataDir),
+  host: options.host,
+  port: options.port,
+  announce: options.announce,
+  profile: options.profile,
+  maxConnections: options.maxConnections,
+  limits: options.limits,
+  ...(tls != null ? { tls: tls.serverOptions } : {})
 })
 await node.start()
 const startedAt = Date.now()
 for (const ma of node.getMultiaddrs()) console.log(`relay listening ${ma.toString()}`)
 
-const health: Server = await startHealthServer(host, healthPort, () => ({
-  peerId: node.peerId.toString(),
-  multiaddrs: node.getMultiaddrs().map((a) => a.toString()),
-  connections: node.getConnections().length,
-  reservations: node.services.relay.reservations.size,
-  uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
-  node: process.version
-}))
+const turn = options.turn
+const health: Server = await startHealthServer(options.host, options.healthPort, {
+  health: () => ({
+    peerId: node.peerId.toString(),
+    multiaddrs: node.getMultiaddrs().map((a) => a.toString()),
+    connections: node.getConnections().length,
+    reservations: node.services.relay.reservations.size,
+    uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+    node: process.version,
+    tls: tls != null
+  }),
+  ...(turn != null ? { turnCredentials: () => mintTurnCredentials(turn) } : {})
+}, tls?.serverOptions)
 const healthAddress = health.address()
-const shownHost = host === '0.0.0.0' ? '127.0.0.1' : host
-console.log(`relay health http://${shownHost}:${typeof healthAddress === 'object' && healthAddress != null ? healthAddress.port : healthPort}/health`)
+const shownHost = options.host === '0.0.0.0' ? '127.0.0.1' : options.host
+const healthPort = typeof healthAddress === 'object' && healthAddress != null ? healthAddress.port : options.healthPort
+console.log(`relay health ${tls != null ? 'https' : 'http'}://${shownHost}:${healthPort}/health`)
+if (turn != null) console.log(`relay turn-credentials ${tls != null ? 'https' : 'http'}://${shownHost}:${healthPort}/turn-credentials`)
+
+// certificate renewals (certbot, acme.sh) end with a SIGHUP: new handshakes get the new pair
+process.on('SIGHUP', () => {
+  if (tls == null) return
+  try {
+    tls.reload()
+    console.log('relay tls reloaded')
+  } catch (err) {
+    console.error(`relay tls reload failed, keeping the old certificate: ${(err as Error).message}`)
+  }
+})
 
 let stopping = false
 async function shutdown (signal: string): Promise<void> {

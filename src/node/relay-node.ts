@@ -13,6 +13,8 @@ import { DHT_PROTOCOL } from '../network/protocol.ts'
 import { serverUserRecordDhtOptions } from '../network/user-record.ts'
 import { NetworkProfile } from '../network/profile.ts'
 import type { PeerServices } from '../network/browser-libp2p.ts'
+import type { ServerOptions } from 'node:https'
+import { DEFAULT_RELAY_LIMITS, relayGuard, type RelayLimits } from './relay-limits.ts'
 
 export interface RelayNodeInit {
   readonly privateKey: PrivateKey
@@ -23,7 +25,10 @@ export interface RelayNodeInit {
   /** 'loopback' keeps private addresses in DHT answers (tests, dev on one machine). */
   readonly profile: NetworkProfile
   readonly maxConnections?: number
-  readonly maxReservations?: number
+  /** Caps on reservations and circuits (relay-limits.ts has the defaults). */
+  readonly limits?: RelayLimits
+  /** TLS server options (tls.ts): the listener serves wss instead of ws. */
+  readonly tls?: ServerOptions
   /** How long a provider record is kept (s); browsers re-provide well within it. */
   readonly providerTtlSeconds?: number
 }
@@ -38,18 +43,20 @@ export type RelayNode = Libp2p<PeerServices>
  */
 export async function createRelayNode (init: RelayNodeInit): Promise<RelayNode> {
   const loopback = init.profile === NetworkProfile.Loopback
+  const limits = init.limits ?? DEFAULT_RELAY_LIMITS
+  const guard = relayGuard(limits)
   const node = await createLibp2p({
     privateKey: init.privateKey,
     start: false,
     addresses: {
-      listen: [`/ip4/${init.host}/tcp/${init.port}/ws`],
+      listen: [`/ip4/${init.host}/tcp/${init.port}/${init.tls != null ? 'tls/ws' : 'ws'}`],
       ...(init.announce != null && init.announce.length > 0 ? { announce: [...init.announce] } : {})
     },
-    transports: [webSockets()],
+    transports: [webSockets(init.tls != null ? { https: init.tls } : {})],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
-    connectionManager: { maxConnections: init.maxConnections ?? 1024 },
-    ...(loopback ? { connectionGater: { denyDialMultiaddr: () => false } } : {}),
+    connectionManager: { maxConnections: init.maxConnections ?? 1024, inboundConnectionThreshold: limits.maxConnectionRatePerIp },
+    connectionGater: { ...guard.gater, ...(loopback ? { denyDialMultiaddr: () => false } : {}) },
     services: {
       identify: identify(),
       identifyPush: identifyPush(),
@@ -63,9 +70,17 @@ export async function createRelayNode (init: RelayNodeInit): Promise<RelayNode> 
       }),
       pubsub: gossipsub(gossipOptions({ doPX: true })),
       relay: circuitRelayServer({
-        reservations: { maxReservations: init.maxReservations ?? 1024, applyDefaultLimit: true }
+        maxInboundHopStreams: limits.maxCircuitsPerPeer,
+        reservations: {
+          maxReservations: limits.maxReservations,
+          reservationTtl: limits.reservationTtlMs,
+          applyDefaultLimit: true,
+          defaultDurationLimit: limits.circuitDurationMs,
+          defaultDataLimit: limits.circuitDataBytes
+        }
       })
     }
   })
+  guard.attach(node)
   return node
 }

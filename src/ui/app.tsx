@@ -4,11 +4,12 @@ import { startClient } from './boot.ts'
 import { ClientContext } from './client-context.ts'
 import { useIdentity } from './hooks.ts'
 import { takeActiveTab } from './tab-lock.ts'
+import { ConfigProblems } from './components/config-problems.tsx'
 
 const Onboarding = lazy(async () => ({ default: (await import('./components/onboarding.tsx')).Onboarding }))
 const Workspace = lazy(async () => ({ default: (await import('./components/workspace.tsx')).Workspace }))
 
-type Boot = { state: 'loading' } | { state: 'elsewhere' } | { state: 'ready', client: PeerClient } | { state: 'failed', error: string }
+type Boot = { state: 'loading' } | { state: 'elsewhere' } | { state: 'ready', client: PeerClient, configProblems: readonly string[] } | { state: 'failed', error: string }
 
 /**
  * Paints at once, then loads the client lazily; identity decides between onboarding and the
@@ -19,7 +20,7 @@ export function App () {
   /** 0: take the profile if free; each "Use here" asks the tab holding it to hand over. */
   const [takeOvers, setTakeOvers] = useState(0)
   useEffect(() => {
-    let starting: Promise<PeerClient> | undefined
+    let starting: ReturnType<typeof startClient> | undefined
     let handedOver = false
     setBoot({ state: 'loading' })
     const run = async (): Promise<void> => {
@@ -28,8 +29,8 @@ export function App () {
           handedOver = true
           // The client stops (even one still starting) before the other tab may open the database.
           void (async () => {
-            const client = await starting?.catch(() => undefined)
-            await client?.stop().catch(() => undefined)
+            const started = await starting?.catch(() => undefined)
+            await started?.client.stop().catch(() => undefined)
             held.release()
             setBoot({ state: 'elsewhere' })
           })()
@@ -37,8 +38,8 @@ export function App () {
       }, takeOvers > 0)
       if (tab == null) { setBoot({ state: 'elsewhere' }); return }
       starting = startClient(tab.exclusive)
-      const client = await starting
-      if (!handedOver) setBoot({ state: 'ready', client })
+      const { client, configProblems } = await starting
+      if (!handedOver) setBoot({ state: 'ready', client, configProblems })
     }
     run().catch((err: unknown) => { setBoot({ state: 'failed', error: err instanceof Error ? err.message : String(err) }) })
   }, [takeOvers])
@@ -54,6 +55,7 @@ export function App () {
   if (boot.state === 'failed') return <Splash text={`Could not start: ${boot.error}`} />
   return (
     <ClientContext.Provider value={boot.client}>
+      <ConfigProblems problems={boot.configProblems} />
       <Suspense fallback={<Splash text='Loading…' />}>
         <Gate />
       </Suspense>
