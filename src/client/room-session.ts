@@ -172,7 +172,10 @@ export function createRoomSession (components: RoomSessionComponents, init: Room
           }
         },
         onGap: (peer) => { sync.resync(peer) },
-        onMeshPeer: (peer) => { sync.compare(peer) },
+        onMeshPeer: (peer) => {
+          sync.compare(peer)
+          events.emit('peers', { room })
+        },
         onReject: (peer, reason, detail) => { init.onBadPeer(peer, `${reason}: ${detail}`) },
         onProfile: (bytes) => profiles.offer(bytes)
       })

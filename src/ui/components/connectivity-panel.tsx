@@ -1,6 +1,6 @@
 import type { RoomClient } from '../../client/api.ts'
-import { roomNetworkState, stateText } from '../connectivity.ts'
-import { useConnectivity, useRoomPeers, useRoomSnapshot, useSyncProgress } from '../hooks.ts'
+import { stateText } from '../connectivity.ts'
+import { useConnectivity, useRoomPeers, useRoomSnapshot, useRoomStatus } from '../hooks.ts'
 import { Dialog } from './dialog.tsx'
 import { SyncProgress } from './status-bar.tsx'
 
@@ -8,11 +8,11 @@ import { SyncProgress } from './status-bar.tsx'
 export function ConnectivityPanel ({ room, onClose }: { room: RoomClient, onClose: () => void }) {
   const c = useConnectivity()
   const peers = useRoomPeers(room)
-  const sync = useSyncProgress(room)
+  const status = useRoomStatus(room)
   const members = useRoomSnapshot(room)?.members
   // A peer's member is known once its presence notice (signed by the member's key) has come.
   const nameOf = (author: string | undefined): string | undefined => author == null ? undefined : members?.find((m) => m.id === author)?.name
-  const state = roomNetworkState(c, peers)
+  const state = status.state
   return (
     <Dialog title='Connectivity' onClose={onClose} wide>
       <p className={`net-state ${state}`}><span className='dot' aria-hidden='true' /><strong>{stateText[state].label}</strong> — {stateText[state].help}</p>
@@ -46,7 +46,7 @@ export function ConnectivityPanel ({ room, onClose }: { room: RoomClient, onClos
             </tbody>
           </table>)}
       <h3>History sync</h3>
-      {sync?.active === true ? <SyncProgress received={sync.received} expected={sync.expected} /> : <p className='hint'>Up to date with the peers we know.</p>}
+      {status.syncing != null ? <SyncProgress received={status.syncing.received} expected={status.syncing.expected} /> : <p className='hint'>Up to date with the peers we know.</p>}
     </Dialog>
   )
 }
