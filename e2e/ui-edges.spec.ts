@@ -117,7 +117,7 @@ test.describe('rough edges, through the UI', () => {
     await alice.getByRole('button', { name: 'Create a channel' }).click()
     await alice.getByLabel('Channel name').fill('random')
     await alice.getByRole('dialog', { name: 'Create a channel' }).getByRole('button', { name: 'Create channel' }).click()
-    await expect(alice.getByRole('heading', { name: 'random' })).toBeVisible()
+    await expect(alice.getByRole('heading', { name: 'random', exact: true })).toBeVisible()
     await alice.getByRole('button', { name: /^general/ }).click()
     await expectNoA11yViolationsInBothThemes(alice)
     await shot(alice, '01-alone-in-room')
@@ -188,6 +188,12 @@ test.describe('rough edges, through the UI', () => {
     await carolDialog.getByRole('button', { name: 'Kick Carol' }).click()
     await expect(carol.getByRole('status').filter({ hasText: 'You are not a member of Edge Club' })).toBeVisible(PEER_TIMEOUT)
     await expect(composer(carol)).toHaveCount(0)
+    // And she stays out: a message Alice sends after the kick reaches Carol, and she has not walked
+    // back in on her old invite meanwhile (her client would have joined again at once).
+    await send(alice, 'after the kick')
+    await expect(message(carol, 'after the kick')).toBeVisible(PEER_TIMEOUT)
+    await expect(composer(carol)).toHaveCount(0)
+    await expect(members(alice).getByRole('button', { name: /^Carol, / })).toHaveCount(0)
     await expectNoA11yViolations(carol)
     await shot(carol, '07-kicked')
 

@@ -243,7 +243,8 @@ export function createRoomClient (components: RoomClientComponents): RoomHandle 
         events.on('peers', (d) => { if (d.room === room) peers = undefined }),
         // A connection that opened or closed changes who we gossip with before any presence says so.
         events.on('connectivity', () => { peers = undefined }),
-        events.on('sync', (d) => { if (d.room === room) progress = undefined }),
+        // A sync under way means a peer of the room is there, perhaps before any presence or graft says so.
+        events.on('sync', (d) => { if (d.room === room) { progress = undefined; peers = undefined } }),
         model.onFeed((entries) => { void onFeed(entries).catch((err: unknown) => { console.error('timeline update failed', err) }) }),
         model.onAuthority(() => {
           for (const v of views.values()) v.invalidate()
