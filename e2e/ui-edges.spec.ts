@@ -138,6 +138,10 @@ test.describe('rough edges, through the UI', () => {
 
     // Connected: the bar's count and the list's online members agree, on every page.
     for (const page of [alice, bob, carol]) await expectOneStory(page, /^Connectivity: Connected\./, 2)
+    // After a reload the story is told again from scratch, and still agrees.
+    await carol.reload()
+    await expect(carol.getByRole('heading', { name: 'Edge Club' })).toBeVisible(PEER_TIMEOUT)
+    await expectOneStory(carol, /^Connectivity: Connected\./, 2)
     await send(bob, 'hello from Bob')
     await expect(message(alice, 'hello from Bob')).toBeVisible(PEER_TIMEOUT)
     await expectNoA11yViolationsInBothThemes(alice)

@@ -230,6 +230,9 @@ export function createRoomSession (components: RoomSessionComponents, init: Room
       })
       // Names follow (the profile book announces each one): the round, and a join by link, need not wait for them.
       for (const peer of ok) void fetchProfiles(peer, signal).catch(() => undefined)
+      // Our presence at start went out to nobody (a reload, a join): the peers just found hear it
+      // now and answer with theirs, so they show online here at once, not at the next round.
+      if (ok.length > 0) void publishPresence()
       return found
     },
     async announce () {
