@@ -212,11 +212,13 @@ test.describe('the app over the real relay', () => {
 
       // A ban: Alice bans Carol with a reason; every peer knows, and Carol can no longer post.
       await alice.getByRole('button', { name: /^Carol, / }).click()
-      await alice.getByLabel('Reason for the ban').fill('spoilers')
+      await alice.getByRole('button', { name: 'Ban…' }).click()
+      await alice.getByLabel('Reason (optional, shown to them)').fill('spoilers')
       await alice.getByRole('button', { name: 'Ban Carol' }).click()
-      await expect(alice.getByRole('button', { name: /^Carol, .*banned$/ })).toBeVisible()
-      await expect(bob.getByRole('button', { name: /^Carol, .*banned$/ })).toBeVisible(PEER_TIMEOUT)
-      await expect(composer(carol)).toBeDisabled(PEER_TIMEOUT)
+      await expect(alice.getByRole('button', { name: 'Carol, banned', exact: true })).toBeVisible()
+      await expect(bob.getByRole('button', { name: 'Carol, banned', exact: true })).toBeVisible(PEER_TIMEOUT)
+      await expect(carol.getByRole('status', { name: 'You are banned from this room' })).toContainText('“spoilers”', PEER_TIMEOUT)
+      await expect(composer(carol)).toHaveCount(0)
       await expect(message(alice, 'Carol here, scanned in')).toBeVisible()
 
       await alice.getByRole('button', { name: 'Room settings' }).click()
@@ -233,9 +235,9 @@ test.describe('the app over the real relay', () => {
       await shot(alice, '5-connectivity')
       await alice.getByRole('button', { name: 'Close' }).click()
 
-      // Phone width: one column; the member list is an overlay its header toggle closes.
+      // Phone width: one column; the member list is a drawer with its own close button.
       await bob.setViewportSize({ width: 390, height: 800 })
-      await bob.getByRole('button', { name: 'Member list' }).click()
+      await bob.getByRole('complementary', { name: 'Members' }).getByRole('button', { name: 'Close the member list' }).click()
       await expect(bob.getByRole('complementary', { name: 'Members' })).toHaveCount(0)
       await expect(composer(bob)).toBeVisible()
       await shot(bob, '6-phone')
@@ -311,7 +313,7 @@ test.describe('the app over the real relay', () => {
     // Granting the new role gives the member its capability: pins are now offered to them.
     await owner.getByRole('button', { name: /^Max, / }).click()
     await owner.getByLabel('Role').selectOption('helper')
-    await owner.getByRole('button', { name: 'Grant role' }).click()
+    await owner.getByRole('button', { name: 'Change role' }).click()
     await expect(member.getByRole('button', { name: /^Max, helper/ })).toBeVisible(PEER_TIMEOUT)
     await expect(message(member, 'pin me').getByRole('button', { name: 'Unpin' })).toHaveCount(1)
   })
@@ -321,11 +323,11 @@ test.describe('the app over the real relay', () => {
     await onboard(page, 'Erin')
     await createRoom(page, 'Quiet room')
     const state = page.getByRole('button', { name: /^Connectivity:/ })
-    await expect(state).toHaveAccessibleName(/^Connectivity: No peers online\./)
+    await expect(state).toHaveAccessibleName(/^Connectivity: Nobody else online\./)
     await context.setOffline(true)
     await expect(state).toHaveAccessibleName(/^Connectivity: Offline\./)
     await context.setOffline(false)
-    await expect(state).toHaveAccessibleName(/^Connectivity: No peers online\./)
+    await expect(state).toHaveAccessibleName(/^Connectivity: Nobody else online\./)
     await page.getByRole('button', { name: 'Room settings' }).click()
     await page.getByRole('button', { name: 'Leave room…' }).click()
     await page.getByRole('button', { name: 'Leave room', exact: true }).click()
@@ -336,7 +338,7 @@ test.describe('the app over the real relay', () => {
     const { page: lost } = await openApp(browser, deadRelay)
     await onboard(lost, 'Finn')
     await createRoom(lost, 'Island')
-    await expect(lost.getByRole('button', { name: /^Connectivity:/ })).toHaveAccessibleName(/^Connectivity: Bootstrap unreachable\./)
+    await expect(lost.getByRole('button', { name: /^Connectivity:/ })).toHaveAccessibleName(/^Connectivity: Relay unreachable\./)
     await send(lost, 'still works offline')
     await expect(message(lost, 'still works offline')).toContainText('not yet delivered')
   })

@@ -45,7 +45,7 @@ const room = {
 const client = { events: { on: () => () => {} }, profile: () => undefined } as unknown as PeerClient
 const noop = (): void => {}
 const actions: MessageActions = {
-  me: authors[0], nameOf: (id) => `User ${id.slice(0, 1)}`, canDeleteOthers: false, canPin: false, canReact: true, editing: undefined,
+  me: authors[0], nameOf: (id) => `User ${id.slice(0, 1)}`, canDeleteOthers: false, canPin: false, canWrite: true, editing: undefined,
   reply: noop, startEdit: noop, cancelEdit: noop, saveEdit: noop, askDelete: noop, react: noop, pin: noop
 }
 

@@ -29,11 +29,20 @@ export interface PeerClient {
   createRoom (init: CreateRoomInit): Promise<RoomId>
   /** Accepts an https invite link or its magnet form; throws InvalidLinkError with a clear message. */
   joinByLink (link: string, signal?: AbortSignal): Promise<RoomId>
+  /**
+   * What an invite link names, without joining: the room and its name hint, or, for anything that is
+   * not a valid invite, the parser's reason (for logs; the UI words it for people).
+   */
+  describeLink (link: string): LinkDescription
   leaveRoom (room: RoomId): Promise<void>
   room (room: RoomId): RoomClient | undefined
 
   connectivity (): ConnectivitySnapshot
 }
+
+export type LinkDescription =
+  | { readonly ok: true, readonly room: RoomId, readonly name?: string }
+  | { readonly ok: false, readonly problem: string }
 
 export interface AvatarInit { readonly bytes: Uint8Array, readonly mime: string }
 
@@ -87,7 +96,10 @@ export type Capability = typeof Capability[keyof typeof Capability]
 
 export interface RoomSnapshot {
   readonly id: RoomId
+  /** The room's name; before its log arrives, the name its invite link gave (may be ''). */
   readonly name: string
+  /** False until the room's genesis has arrived from a peer: a joined link nobody has served yet. */
+  readonly found: boolean
   readonly description: string
   readonly tags: readonly string[]
   readonly policy: RoomPolicy

@@ -56,9 +56,24 @@ export interface PeerClientInternals {
 }
 
 /** What a joined room leaves in storage so a reload brings it back. */
-interface RoomRecord { readonly id: RoomId, readonly secret: Uint8Array | null, readonly joinedAt: number }
+interface RoomRecord {
+  readonly id: RoomId
+  readonly secret: Uint8Array | null
+  readonly joinedAt: number
+  /** The name the invite link gave, shown until the room's own log (whose name wins) arrives. */
+  readonly nameHint?: string
+}
 
-interface Joined { readonly model: RoomModel, readonly handle: RoomHandle, session?: RoomSession, secret: Uint8Array | null, joining?: Promise<void>, lookups: number }
+interface Joined {
+  readonly model: RoomModel
+  readonly handle: RoomHandle
+  session?: RoomSession
+  secret: Uint8Array | null
+  joining?: Promise<void>
+  lookups: number
+  /** The user opened an invite to this room again in this session: join even after a kick. */
+  rejoin?: boolean
+}
 
 const ROOM_PREFIX = 'rooms/'
 /** Where the default sent journal keeps its items in localStorage. */
@@ -159,6 +174,9 @@ export function createPeerClient (init: PeerClientInit = {}): PeerClient & PeerC
     const me = identity
     const log = j.model.log
     if (me == null || !log.complete || log.roleOf(me.id) != null) return
+    // Kicked (our role revoked): we do not walk back in on the old invite by ourselves; a link the
+    // user opens again (rejoin) may.
+    if (log.departed().has(me.id) && !j.rejoin) return
     if (j.secret == null && log.info().policy !== 'open') return
     const secret = j.secret
     try {
@@ -182,7 +200,8 @@ export function createPeerClient (init: PeerClientInit = {}): PeerClient & PeerC
       signer,
       displayName: (author) => profiles.get(author)?.name ?? author.slice(0, 8),
       linkOrigin,
-      bootstrapHints: () => init.network?.bootstrap ?? []
+      bootstrapHints: () => init.network?.bootstrap ?? [],
+      ...(record.nameHint != null ? { nameHint: record.nameHint } : {})
     })
     const j: Joined = { model, handle, secret: record.secret, lookups: 0 }
     rooms.set(record.id, j)
@@ -375,13 +394,15 @@ export function createPeerClient (init: PeerClientInit = {}): PeerClient & PeerC
     async joinByLink (link: string, signal?: AbortSignal) {
       const parsed = parseInviteLink(link)
       if (!parsed.ok) throw new InvalidLinkError(parsed.detail)
-      const { room, secret, bootstrap } = parsed.value
+      const { room, secret, bootstrap, name } = parsed.value
       const known = rooms.get(room)
       if (known != null) {
-        if (secret != null && known.secret == null) known.secret = secret
+        if (secret != null) known.secret = secret
+        known.rejoin = true
+        await joinIfNeeded(known)
         return room
       }
-      const record: RoomRecord = { id: asRoomId(room), secret, joinedAt: Date.now() }
+      const record: RoomRecord = { id: asRoomId(room), secret, joinedAt: Date.now(), ...(name != null ? { nameHint: name } : {}) }
       await storage.meta.put(ROOM_PREFIX + record.id, record)
       const j = await open(record)
       if (node != null) {
@@ -401,6 +422,11 @@ export function createPeerClient (init: PeerClientInit = {}): PeerClient & PeerC
       // Resolve as a member: a user who sends right away must not be refused for a JOIN still in flight.
       await joinIfNeeded(j)
       return room
+    },
+    describeLink (link: string) {
+      const parsed = parseInviteLink(link)
+      if (!parsed.ok) return { ok: false as const, problem: parsed.detail }
+      return { ok: true as const, room: parsed.value.room, ...(parsed.value.name != null ? { name: parsed.value.name } : {}) }
     },
     async leaveRoom (room: RoomId) {
       const j = rooms.get(room)

@@ -34,6 +34,8 @@ export interface RoomClientComponents {
   /** Origin of invite links, and relay addresses to put in them as hints. */
   readonly linkOrigin: string
   readonly bootstrapHints: () => readonly string[]
+  /** The room's name from the invite link, until its log names it. */
+  readonly nameHint?: string
 }
 
 /** The RoomClient plus what the PeerClient drives: start, network attach, presence, summaries. */
@@ -201,7 +203,8 @@ export function createRoomClient (components: RoomClientComponents): RoomHandle 
     for (const b of bans) if (!members.some((m) => m.id === b.target)) members.push({ id: b.target, name: components.displayName(b.target), role: 'banned', rank: 0, online: online(b.target), banned: true })
     return {
       id: room,
-      name: info.name,
+      name: info.name !== '' ? info.name : components.nameHint ?? '',
+      found: info.genesis != null,
       description: info.description,
       tags: info.tags,
       policy: info.policy,
@@ -238,7 +241,10 @@ export function createRoomClient (components: RoomClientComponents): RoomHandle 
       for (const proof of await storage.feeds.forkProofs(room)) forked.add(proof.author)
       unsubscribe.push(
         events.on('peers', (d) => { if (d.room === room) peers = undefined }),
-        events.on('sync', (d) => { if (d.room === room) progress = undefined }),
+        // A connection that opened or closed changes who we gossip with before any presence says so.
+        events.on('connectivity', () => { peers = undefined }),
+        // A sync under way means a peer of the room is there, perhaps before any presence or graft says so.
+        events.on('sync', (d) => { if (d.room === room) { progress = undefined; peers = undefined } }),
         model.onFeed((entries) => { void onFeed(entries).catch((err: unknown) => { console.error('timeline update failed', err) }) }),
         // a row already shown got its payload: its windows are read again from storage
         model.onFilled((entries) => {

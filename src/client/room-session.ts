@@ -213,7 +213,10 @@ export function createRoomSession (components: RoomSessionComponents, init: Room
         }
       },
       onGap: (peer) => { sync.resync(peer) },
-      onMeshPeer: (peer) => { sync.compare(peer) },
+      onMeshPeer: (peer) => {
+        sync.compare(peer)
+        events.emit('peers', { room })
+      },
       onReject: (peer, reason, detail) => { init.onBadPeer(peer, `${reason}: ${detail}`) },
       onProfile: (bytes) => profiles.offer(bytes, admitProfile)
     })
@@ -288,6 +291,9 @@ export function createRoomSession (components: RoomSessionComponents, init: Room
       })
       // Names follow (the profile book announces each one): the round, and a join by link, need not wait for them.
       for (const peer of ok) void fetchProfiles(peer, signal).catch(() => undefined)
+      // Our presence at start went out to nobody (a reload, a join): the peers just found hear it
+      // now and answer with theirs, so they show online here at once, not at the next round.
+      if (ok.length > 0) void publishPresence()
       return found
     },
     async announce () {

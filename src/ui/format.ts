@@ -1,3 +1,5 @@
+import { hexToBytes } from '@noble/hashes/utils.js'
+import { fingerprintOf } from '../core/identity/fingerprint.ts'
 import type { AuthorId } from '../core/types.ts'
 
 const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' })
@@ -22,3 +24,9 @@ export function hueOf (id: string): number {
   for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) % 360
   return h
 }
+
+/**
+ * The fingerprint of any member's key, in the same form as one's own (IdentitySnapshot.fingerprint),
+ * so two people can compare them side by side.
+ */
+export const fingerprintOfAuthor = (id: AuthorId): string => fingerprintOf(hexToBytes(id))

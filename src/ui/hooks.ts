@@ -5,6 +5,7 @@ import type {
 } from '../client/api.ts'
 import type { AuthorId, ChannelId, RoomId } from '../core/types.ts'
 import { useClient } from './client-context.ts'
+import { type RoomStatus, roomStatus } from './connectivity.ts'
 
 /**
  * A counter that moves on every matching client event. Snapshots are then read once per change
@@ -74,4 +75,20 @@ export function useProfile (author: AuthorId): ProfileSnapshot | undefined {
   const client = useClient()
   const v = useEventVersion('profile', (d) => d.author === author, author)
   return useMemo(() => client.profile(author), [client, author, v])
+}
+
+/**
+ * The one status every view of a room shows (status bar, member list, connectivity panel): derived
+ * from the network state, the room's peers, its sync and its members together, re-read whenever any
+ * of them changes (a connection opening or closing included), so no view shows a stale part.
+ */
+export function useRoomStatus (room: RoomClient): RoomStatus {
+  const client = useClient()
+  const matches = (d: { room: RoomId }): boolean => d.room === room.id
+  const net = useEventVersion('connectivity')
+  const peers = useEventVersion('peers', matches, room.id)
+  const sync = useEventVersion('sync', matches, room.id)
+  const members = useEventVersion('room', matches, room.id)
+  const me = useIdentity()?.id
+  return useMemo(() => roomStatus(client.connectivity(), room.peers(), room.sync(), room.snapshot().members, me), [client, room, me, net, peers, sync, members])
 }

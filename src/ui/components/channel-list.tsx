@@ -1,13 +1,25 @@
 import type { ChannelSnapshot } from '../../client/api.ts'
 import type { ChannelId } from '../../core/types.ts'
+import { Icon } from './icons.tsx'
 
-/** Text channels with unread weight and mention badges; archived ones folded under their own heading. */
-export function ChannelList ({ channels, selected, onSelect }: { channels: readonly ChannelSnapshot[], selected: ChannelId | undefined, onSelect: (id: ChannelId) => void }) {
+/**
+ * Text channels with unread weight and mention badges; archived ones folded under their own heading.
+ * `onCreate` (given only to those who may manage channels) adds the '+' beside the heading.
+ */
+export function ChannelList ({ channels, selected, onSelect, onCreate }: {
+  channels: readonly ChannelSnapshot[]
+  selected: ChannelId | undefined
+  onSelect: (id: ChannelId) => void
+  onCreate?: (() => void) | undefined
+}) {
   const open = channels.filter((c) => !c.archived)
   const archived = channels.filter((c) => c.archived)
   return (
     <nav className='channel-list' aria-label='Channels'>
-      <h3 className='section-title'>Text channels</h3>
+      <div className='section-head'>
+        <h3 className='section-title'>Text channels</h3>
+        {onCreate != null && <button type='button' className='icon-button' aria-label='Create a channel' title='Create a channel' onClick={onCreate}><Icon name='plus' size={16} /></button>}
+      </div>
       <ChannelItems channels={open} selected={selected} onSelect={onSelect} />
       {archived.length > 0 && (
         <>

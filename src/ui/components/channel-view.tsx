@@ -5,6 +5,7 @@ import { useClient } from '../client-context.ts'
 import { useIdentity } from '../hooks.ts'
 import { shortId } from '../format.ts'
 import { createTimelineWindow } from '../timeline-store.ts'
+import { BlockedNotice } from './blocked-notice.tsx'
 import { Composer } from './composer.tsx'
 import { Icon } from './icons.tsx'
 import { Dialog, ErrorText, messageOf } from './dialog.tsx'
@@ -12,13 +13,15 @@ import { MessageList, type MessageActions } from './message-list.tsx'
 import { TypingIndicator } from './typing-indicator.tsx'
 
 /** The conversation of one channel: header, the virtualised history, who is typing, the composer. */
-export function ChannelView ({ room, snapshot, channel, membersShown, onToggleMembers, onToggleSidebar }: {
+export function ChannelView ({ room, snapshot, channel, membersShown, onToggleMembers, onToggleSidebar, onJoin }: {
   room: RoomClient
   snapshot: RoomSnapshot
   channel: ChannelSnapshot
   membersShown: boolean
   onToggleMembers: () => void
   onToggleSidebar: () => void
+  /** Opens the join dialog: on a phone the rooms rail is hidden, so the header offers it. */
+  onJoin: () => void
 }) {
   const client = useClient()
   const me = useIdentity()
@@ -34,6 +37,7 @@ export function ChannelView ({ room, snapshot, channel, membersShown, onToggleMe
   const [error, setError] = useState<string>()
   const names = useMemo(() => new Map<AuthorId, string>(snapshot.members.map((m) => [m.id, m.name])), [snapshot.members])
   const caps = snapshot.myCapabilities
+  const canWrite = caps.has(Capability.Post) && !channel.archived
   const nameOf = useCallback((id: AuthorId): string => names.get(id) ?? client.profile(id)?.name ?? shortId(id), [names, client])
   const fail = useCallback((err: unknown) => setError(messageOf(err)), [])
 
@@ -43,7 +47,7 @@ export function ChannelView ({ room, snapshot, channel, membersShown, onToggleMe
     nameOf,
     canDeleteOthers: caps.has(Capability.Delete),
     canPin: caps.has(Capability.Pin),
-    canReact: caps.has(Capability.Post),
+    canWrite,
     editing: editing?.hash,
     reply: (m) => setReplyTo(m),
     startEdit: (m) => setEditing(m),
@@ -52,7 +56,7 @@ export function ChannelView ({ room, snapshot, channel, membersShown, onToggleMe
     askDelete: (m) => setDeleting(m),
     react: (m, emoji, on) => { room.react(channel.id, m.hash, emoji, on).catch(fail) },
     pin: (m, on) => { room.pin(channel.id, m.hash, on).catch(fail) }
-  }), [me?.id, nameOf, caps, editing?.hash, room, channel.id, fail])
+  }), [me?.id, nameOf, caps, canWrite, editing?.hash, room, channel.id, fail])
 
   return (
     <main className='chat' aria-label={`#${channel.name}`}>
@@ -61,16 +65,20 @@ export function ChannelView ({ room, snapshot, channel, membersShown, onToggleMe
         <h1 className='channel-title'><span aria-hidden='true'>#</span>{channel.name}</h1>
         {channel.topic !== '' && <p className='topic'>{channel.topic}</p>}
         {channel.archived && <span className='tag'>archived</span>}
+        <button type='button' className='icon-button phone-only' aria-label='Join a room' title='Join a room' onClick={onJoin}><Icon name='join' /></button>
         <button type='button' className='icon-button' aria-pressed={membersShown} aria-label='Member list' title='Member list' onClick={onToggleMembers}><Icon name='members' /></button>
       </header>
       <ErrorText error={error} />
       <MessageList room={room} channel={channel} timeline={timeline} actions={actions} />
       <TypingIndicator room={room} channel={channel.id} nameOf={nameOf} me={me?.id} />
-      <Composer
-        room={room} channel={channel} members={snapshot.members} canPost={caps.has(Capability.Post) && !channel.archived}
-        replyTo={replyTo} replyName={replyTo != null ? nameOf(replyTo.author) : undefined} onCancelReply={() => setReplyTo(undefined)}
-        onSent={() => setReplyTo(undefined)}
-      />
+      {canWrite
+        ? (
+          <Composer
+            room={room} channel={channel} members={snapshot.members} canPost={canWrite}
+            replyTo={replyTo} replyName={replyTo != null ? nameOf(replyTo.author) : undefined} onCancelReply={() => setReplyTo(undefined)}
+            onSent={() => setReplyTo(undefined)}
+          />)
+        : <BlockedNotice snapshot={snapshot} channel={channel} me={me?.id} nameOf={nameOf} />}
       {deleting != null && (
         <Dialog title='Delete message' onClose={() => setDeleting(undefined)}>
           <p>Delete this message for everyone? Peers drop its text; the signed entry stays as a tombstone.</p>

@@ -1,6 +1,6 @@
 import type { PeerSnapshot, RoomClient } from '../../client/api.ts'
-import { roomNetworkState, stateText } from '../connectivity.ts'
-import { useConnectivity, useRoomPeers, useRoomSnapshot, useSyncProgress } from '../hooks.ts'
+import { stateText } from '../connectivity.ts'
+import { useConnectivity, useRoomPeers, useRoomSnapshot, useRoomStatus } from '../hooks.ts'
 import { Dialog } from './dialog.tsx'
 import { SyncProgress } from './status-bar.tsx'
 
@@ -8,11 +8,11 @@ import { SyncProgress } from './status-bar.tsx'
 export function ConnectivityPanel ({ room, onClose }: { room: RoomClient, onClose: () => void }) {
   const c = useConnectivity()
   const peers = useRoomPeers(room)
-  const sync = useSyncProgress(room)
+  const status = useRoomStatus(room)
   const members = useRoomSnapshot(room)?.members
   // A peer's member is known once its presence notice (signed by the member's key) has come.
   const nameOf = (author: string | undefined): string | undefined => author == null ? undefined : members?.find((m) => m.id === author)?.name
-  const state = roomNetworkState(c, peers)
+  const state = status.state
   // A relay is named by its address's host when it is a configured relay, else as the member it is.
   const relayName = (via: string | undefined): string => {
     if (via == null) return 'a relay'
@@ -55,7 +55,7 @@ export function ConnectivityPanel ({ room, onClose }: { room: RoomClient, onClos
             </tbody>
           </table>)}
       <h3>History sync</h3>
-      {sync?.active === true ? <SyncProgress received={sync.received} expected={sync.expected} /> : <p className='hint'>Up to date with the peers we know.</p>}
+      {status.syncing != null ? <SyncProgress received={status.syncing.received} expected={status.syncing.expected} /> : <p className='hint'>Up to date with the peers we know.</p>}
     </Dialog>
   )
 }

@@ -1,20 +1,24 @@
 import { lazy, Suspense, useCallback, useState, type FormEvent } from 'react'
-import type { RoomId } from '../../core/types.ts'
 import { useClient } from '../client-context.ts'
-import { usePendingAction } from '../use-pending-action.ts'
+import { badLinkText } from '../join-text.ts'
 import { Dialog, ErrorText } from './dialog.tsx'
 
 const QrScanner = lazy(async () => ({ default: (await import('./qr-scanner.tsx')).QrScanner }))
 
-/** Join by pasting an invite link or by scanning its QR code with the camera. */
-export function JoinDialog ({ onClose, onJoined }: { onClose: () => void, onJoined: (id: RoomId) => void }) {
+/**
+ * Join by pasting an invite link or by scanning its QR code. A link that is not an invite is
+ * explained here in plain words; a good one is handed on, and the room shows while it is looked for.
+ */
+export function JoinDialog ({ onClose, onJoin }: { onClose: () => void, onJoin: (link: string) => void }) {
   const client = useClient()
   const [link, setLink] = useState('')
   const [scan, setScan] = useState(false)
-  const { busy, error, run } = usePendingAction()
+  const [error, setError] = useState<string>()
   const join = useCallback((value: string) => {
-    run(async () => client.joinByLink(value.trim()), onJoined)
-  }, [client, onJoined, run])
+    const described = client.describeLink(value.trim())
+    if (!described.ok) { setError(badLinkText(described.problem)); return }
+    onJoin(value.trim())
+  }, [client, onJoin])
   const onScanned = useCallback((text: string) => {
     setScan(false)
     setLink(text)
@@ -29,14 +33,13 @@ export function JoinDialog ({ onClose, onJoined }: { onClose: () => void, onJoin
       <form className='stack' onSubmit={submit}>
         <div className='field'>
           <label htmlFor='join-link'>Invite link</label>
-          <input id='join-link' required value={link} onChange={(e) => setLink(e.target.value)} placeholder='https://…#/join/…' spellCheck={false} />
+          <input id='join-link' required value={link} onChange={(e) => { setLink(e.target.value); setError(undefined) }} placeholder='https://…#/join/…' spellCheck={false} />
         </div>
         <div className='row'>
-          <button type='submit' className='primary' disabled={busy || link.trim() === ''}>{busy ? 'Joining…' : 'Join'}</button>
+          <button type='submit' className='primary' disabled={link.trim() === ''}>Join</button>
           <button type='button' aria-pressed={scan} onClick={() => setScan((s) => !s)}>{scan ? 'Stop scanning' : 'Scan a QR code'}</button>
         </div>
       </form>
-      {busy && <p role='status' className='hint'>Finding peers of this room and fetching its history…</p>}
       <ErrorText error={error} />
       {scan && <Suspense fallback={<p role='status'>Loading the scanner…</p>}><QrScanner onResult={onScanned} /></Suspense>}
     </Dialog>

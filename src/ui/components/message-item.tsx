@@ -31,7 +31,10 @@ export const MessageItem = memo(function MessageItem ({ message: m, previous, re
   return (
     <>
       {newDay && <div className='day-separator' role='separator' aria-label={formatDay(m.sentAt)}><span>{formatDay(m.sentAt)}</span></div>}
-      <article className={classes} aria-label={`${name}, ${formatTime(m.sentAt)}`} data-hash={m.hash}>
+      <article
+        className={classes} aria-label={`${name}, ${formatTime(m.sentAt)}`} data-hash={m.hash}
+        onKeyDown={(e) => { if (picking && e.key === 'Escape') { e.stopPropagation(); setPicking(false) } }}
+      >
         {m.replyTo != null && (
           <div className='reply-preview'>
             <span aria-hidden='true'>↪</span>
@@ -67,7 +70,7 @@ export const MessageItem = memo(function MessageItem ({ message: m, previous, re
                   const on = actions.me != null && r.by.includes(actions.me)
                   return (
                     <button
-                      key={r.emoji} type='button' className='reaction' aria-pressed={on} disabled={!actions.canReact}
+                      key={r.emoji} type='button' className='reaction' aria-pressed={on} disabled={!actions.canWrite}
                       aria-label={`${r.emoji} ${r.by.length}, ${r.by.map(actions.nameOf).join(', ')}`} onClick={() => actions.react(m, r.emoji, !on)}
                     >
                       {r.emoji} <span>{r.by.length}</span>
@@ -80,17 +83,17 @@ export const MessageItem = memo(function MessageItem ({ message: m, previous, re
         </div>
         {!m.deleted && !editing && (
           <div className='message-actions' role='toolbar' aria-label='Message actions'>
-            {actions.canReact && <button type='button' aria-label='Add reaction' aria-expanded={picking} onClick={() => setPicking((p) => !p)}><Icon name='smile' /></button>}
-            {actions.canReact && <button type='button' aria-label='Reply' onClick={() => actions.reply(m)}><Icon name='reply' /></button>}
-            {mine && m.supported && <button type='button' aria-label='Edit' onClick={() => actions.startEdit(m)}><Icon name='edit' /></button>}
-            {actions.canPin && <button type='button' aria-label={m.pinned ? 'Unpin' : 'Pin'} onClick={() => actions.pin(m, !m.pinned)}><Icon name='pin' /></button>}
-            {(mine || actions.canDeleteOthers) && <button type='button' className='danger-text' aria-label='Delete' onClick={() => actions.askDelete(m)}><Icon name='trash' /></button>}
+            {actions.canWrite && <button type='button' aria-label='Add reaction' aria-expanded={picking} onClick={() => setPicking((p) => !p)}><Icon name='smile' /></button>}
+            {actions.canWrite && <button type='button' aria-label='Reply' onClick={() => actions.reply(m)}><Icon name='reply' /></button>}
+            {actions.canWrite && mine && m.supported && <button type='button' aria-label='Edit' onClick={() => actions.startEdit(m)}><Icon name='edit' /></button>}
+            {actions.canWrite && actions.canPin && <button type='button' aria-label={m.pinned ? 'Unpin' : 'Pin'} onClick={() => actions.pin(m, !m.pinned)}><Icon name='pin' /></button>}
+            {actions.canWrite && (mine || actions.canDeleteOthers) && <button type='button' className='danger-text' aria-label='Delete' onClick={() => actions.askDelete(m)}><Icon name='trash' /></button>}
           </div>
         )}
-        {picking && (
+        {picking && actions.canWrite && (
           <div className='reaction-picker' role='group' aria-label='Pick a reaction'>
             {quickReactions.map((emoji) => (
-              <button key={emoji} type='button' aria-label={`React with ${emoji}`} onClick={() => { setPicking(false); actions.react(m, emoji, true) }}>{emoji}</button>
+              <button key={emoji} type='button' aria-label={`React with ${emoji}`} autoFocus={emoji === quickReactions[0]} onClick={() => { setPicking(false); actions.react(m, emoji, true) }}>{emoji}</button>
             ))}
           </div>
         )}

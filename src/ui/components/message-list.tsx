@@ -11,7 +11,8 @@ export interface MessageActions {
   readonly nameOf: (id: AuthorId) => string
   readonly canDeleteOthers: boolean
   readonly canPin: boolean
-  readonly canReact: boolean
+  /** Whether the user may write here at all (post permission, channel not archived): gates reply, react, edit, delete, pin. */
+  readonly canWrite: boolean
   readonly editing: EntryHash | undefined
   readonly reply: (m: MessageSnapshot) => void
   readonly startEdit: (m: MessageSnapshot) => void

@@ -2,7 +2,7 @@ import { useState, type FormEvent, type ReactNode } from 'react'
 import { Capability, RoomPolicy, type RoomClient, type RoomSnapshot } from '../../client/api.ts'
 import type { AuthorId } from '../../core/types.ts'
 import { useClient } from '../client-context.ts'
-import { formatFull, shortId } from '../format.ts'
+import { fingerprintOfAuthor, formatFull, shortId } from '../format.ts'
 import { Dialog, ErrorText, messageOf } from './dialog.tsx'
 
 const allCapabilities = Object.values(Capability)
@@ -35,7 +35,7 @@ export function RoomSettings ({ room, snapshot, onClose }: { room: RoomClient, s
               <ul className='plain'>
                 {snapshot.bans.map((b) => (
                   <li key={b.target} className='row'>
-                    <span><strong>{nameOf(b.target)}</strong> — “{b.reason}”, by {nameOf(b.by)}, {formatFull(b.at)}</span>
+                    <span><strong>{nameOf(b.target)}</strong> — {b.reason !== '' ? `“${b.reason}”` : 'no reason given'}, by {nameOf(b.by)}, {formatFull(b.at)}</span>
                     <button type='button' onClick={() => run(room.unban(b.target))}>Unban</button>
                   </li>
                 ))}
@@ -47,7 +47,7 @@ export function RoomSettings ({ room, snapshot, onClose }: { room: RoomClient, s
           <h4>Forked authors</h4>
           {snapshot.forkedAuthors.length === 0
             ? <p className='hint'>No author has signed two different entries at one position.</p>
-            : <ul className='plain'>{snapshot.forkedAuthors.map((a) => <li key={a}>{nameOf(a)} <span className='mono'>{a.slice(0, 16)}</span></li>)}</ul>}
+            : <ul className='plain'>{snapshot.forkedAuthors.map((a) => <li key={a}>{nameOf(a)} <span className='fingerprint'>{fingerprintOfAuthor(a)}</span></li>)}</ul>}
           <h4>Rejected entries</h4>
           {snapshot.rejected.length === 0
             ? <p className='hint'>No entries were refused.</p>

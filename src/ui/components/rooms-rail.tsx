@@ -15,15 +15,16 @@ export function RoomsRail ({ rooms, selected, onSelect, onCreate, onJoin }: {
     <nav className='rooms-rail' aria-label='Rooms'>
       <ul>
         {rooms.map((r) => {
-          const label = `${r.name}${r.mentions > 0 ? `, ${r.mentions} mentions` : ''}${r.unread > 0 ? `, ${r.unread} unread` : ''}`
+          const name = r.name !== '' ? r.name : 'Room not found yet'
+          const label = `${name}${r.mentions > 0 ? `, ${r.mentions} mentions` : ''}${r.unread > 0 ? `, ${r.unread} unread` : ''}`
           return (
             <li key={r.id} className={r.id === selected ? 'selected' : ''}>
               {r.unread > 0 && <span className='unread-pip' aria-hidden='true' />}
               <button
-                type='button' className='room-icon' aria-label={label} title={r.name} aria-current={r.id === selected ? 'page' : undefined}
+                type='button' className='room-icon' aria-label={label} title={name} aria-current={r.id === selected ? 'page' : undefined}
                 style={{ backgroundColor: `hsl(${hueOf(r.id)} 40% 34%)` }} onClick={() => onSelect(r.id)}
               >
-                {initials(r.name)}
+                {r.name !== '' ? initials(r.name) : '?'}
               </button>
               {r.mentions > 0 && <span className='badge' aria-hidden='true'>{r.mentions}</span>}
             </li>

@@ -1,12 +1,15 @@
-import { lazy, Suspense, useEffect, useState } from 'react'
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react'
 import type { RoomId } from '../../core/types.ts'
 import { useClient } from '../client-context.ts'
-import { useIdentity, useRoomClient, useRooms } from '../hooks.ts'
+import { useIdentity, useRoomClient, useRoomSnapshot, useRooms } from '../hooks.ts'
 import { clearJoinFragment, joinLinkFromLocation } from '../join-link.ts'
+import { badLinkText } from '../join-text.ts'
 import { useDesktopNotifications } from '../notifications.ts'
 import { RoomsRail } from './rooms-rail.tsx'
 import { RoomView } from './room-view.tsx'
-import { ErrorText, messageOf } from './dialog.tsx'
+import { messageOf } from './dialog.tsx'
+import { Toast } from './toast.tsx'
+import { UNNAMED_ROOM, WaitingRoom } from './waiting-room.tsx'
 
 const CreateRoomDialog = lazy(async () => ({ default: (await import('./create-room-dialog.tsx')).CreateRoomDialog }))
 const JoinDialog = lazy(async () => ({ default: (await import('./join-dialog.tsx')).JoinDialog }))
@@ -15,22 +18,58 @@ const lastRoomKey = 'peer-rooms:last-room'
 const Open = { None: 'none', Create: 'create', Join: 'join' } as const
 type Open = typeof Open[keyof typeof Open]
 
+interface Notice { readonly kind: 'error' | 'info', readonly text: string }
+
 /** The signed-in app: rooms rail on the left, the selected room beside it. */
 export function Workspace () {
   const client = useClient()
   const rooms = useRooms()
   const [selected, setSelected] = useState<RoomId | undefined>(() => (localStorage.getItem(lastRoomKey) ?? undefined) as RoomId | undefined)
   const [open, setOpen] = useState<Open>(Open.None)
-  const [joining, setJoining] = useState<string>()
-  const [joinError, setJoinError] = useState<string>()
+  const [notice, setNotice] = useState<Notice>()
+  /** Joins under way, by room: their lookups can be cancelled. */
+  const joins = useRef(new Map<RoomId, AbortController>())
+  const [joining, setJoining] = useState<ReadonlySet<RoomId>>(new Set())
   const current = rooms.find((r) => r.id === selected) ?? rooms[0]
   const room = useRoomClient(current?.id)
+  const snapshot = useRoomSnapshot(room)
 
-  const select = (id: RoomId) => {
+  const select = useCallback((id: RoomId) => {
     setSelected(id)
     localStorage.setItem(lastRoomKey, id)
-  }
+  }, [])
   useDesktopNotifications(select)
+  const dismiss = useCallback(() => setNotice(undefined), [])
+
+  /** Joins the room a link names, showing it at once (with the link's name) while peers are looked for. */
+  const startJoin = useCallback((link: string): boolean => {
+    const described = client.describeLink(link)
+    if (!described.ok) {
+      setNotice({ kind: 'error', text: badLinkText(described.problem) })
+      return false
+    }
+    const id = described.room
+    select(id)
+    if (joins.current.has(id)) return true
+    const controller = new AbortController()
+    joins.current.set(id, controller)
+    setJoining(new Set(joins.current.keys()))
+    const settle = () => {
+      joins.current.delete(id)
+      setJoining(new Set(joins.current.keys()))
+    }
+    client.joinByLink(link, controller.signal).then(settle, (err: unknown) => {
+      settle()
+      if (!controller.signal.aborted) setNotice({ kind: 'error', text: `Could not join ${described.name ?? UNNAMED_ROOM}: ${messageOf(err)}` })
+    })
+    return true
+  }, [client, select])
+
+  /** Gives up on a room nobody has served: stops looking and removes it from this browser. */
+  const cancelJoin = useCallback((id: RoomId) => {
+    joins.current.get(id)?.abort()
+    client.leaveRoom(id).catch((err: unknown) => { setNotice({ kind: 'error', text: `Could not remove the room: ${messageOf(err)}` }) })
+  }, [client])
 
   // Opening an invite link (#/join/...) joins the room it names.
   useEffect(() => {
@@ -38,29 +77,25 @@ export function Workspace () {
       const link = joinLinkFromLocation(location)
       if (link == null) return
       clearJoinFragment()
-      setJoining(link)
-      setJoinError(undefined)
-      client.joinByLink(link).then((id) => { setJoining(undefined); select(id) }, (err: unknown) => {
-        setJoining(undefined)
-        setJoinError(messageOf(err))
-      })
+      startJoin(link)
     }
     joinFromLocation()
     window.addEventListener('hashchange', joinFromLocation)
     return () => window.removeEventListener('hashchange', joinFromLocation)
-  }, [client])
+  }, [startJoin])
 
   return (
     <div className='workspace'>
       <RoomsRail rooms={rooms} selected={current?.id} onSelect={select} onCreate={() => setOpen(Open.Create)} onJoin={() => setOpen(Open.Join)} />
-      {joining != null && <p className='banner' role='status'>Joining the room from your invite link…</p>}
-      {joinError != null && <div className='banner'><ErrorText error={`Could not join: ${joinError}`} /></div>}
-      {room != null
-        ? <RoomView key={room.id} room={room} />
+      {notice != null && <Toast kind={notice.kind} onClose={dismiss}><p>{notice.text}</p></Toast>}
+      {room != null && snapshot != null
+        ? snapshot.found
+          ? <RoomView key={room.id} room={room} onJoin={() => setOpen(Open.Join)} />
+          : <WaitingRoom key={room.id} room={room} snapshot={snapshot} looking={joining.has(room.id)} onCancel={() => cancelJoin(room.id)} />
         : <Welcome onCreate={() => setOpen(Open.Create)} onJoin={() => setOpen(Open.Join)} />}
       <Suspense fallback={null}>
         {open === Open.Create && <CreateRoomDialog onClose={() => setOpen(Open.None)} onCreated={(id) => { setOpen(Open.None); select(id) }} />}
-        {open === Open.Join && <JoinDialog onClose={() => setOpen(Open.None)} onJoined={(id) => { setOpen(Open.None); select(id) }} />}
+        {open === Open.Join && <JoinDialog onClose={() => setOpen(Open.None)} onJoin={(link) => { setOpen(Open.None); startJoin(link) }} />}
       </Suspense>
     </div>
   )
