@@ -5,6 +5,7 @@ import { useClient } from '../client-context.ts'
 import { useIdentity } from '../hooks.ts'
 import { shortId } from '../format.ts'
 import { createTimelineWindow } from '../timeline-store.ts'
+import { AttachmentRoom } from './attachment.tsx'
 import { Composer } from './composer.tsx'
 import { Icon } from './icons.tsx'
 import { Dialog, ErrorText, messageOf } from './dialog.tsx'
@@ -64,7 +65,7 @@ export function ChannelView ({ room, snapshot, channel, membersShown, onToggleMe
         <button type='button' className='icon-button' aria-pressed={membersShown} aria-label='Member list' title='Member list' onClick={onToggleMembers}><Icon name='members' /></button>
       </header>
       <ErrorText error={error} />
-      <MessageList room={room} channel={channel} timeline={timeline} actions={actions} />
+      <AttachmentRoom.Provider value={room}><MessageList room={room} channel={channel} timeline={timeline} actions={actions} /></AttachmentRoom.Provider>
       <TypingIndicator room={room} channel={channel.id} nameOf={nameOf} me={me?.id} />
       <Composer
         room={room} channel={channel} members={snapshot.members} canPost={caps.has(Capability.Post) && !channel.archived}

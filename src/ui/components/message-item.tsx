@@ -3,6 +3,7 @@ import type { MessageSnapshot } from '../../client/api.ts'
 import type { EntryHash } from '../../core/types.ts'
 import { dayKey, formatDay, formatFull, formatTime } from '../format.ts'
 import { markdownToText, renderMarkdown } from '../markdown.ts'
+import { Attachment } from './attachment.tsx'
 import { Avatar } from './avatar.tsx'
 import { Icon } from './icons.tsx'
 import type { MessageActions } from './message-list.tsx'
@@ -55,7 +56,7 @@ export const MessageItem = memo(function MessageItem ({ message: m, previous, re
                 {m.pinned && <span className='tag'>pinned</span>}
               </header>
             )}
-            {editing ? <EditBox message={m} actions={actions} /> : <MessageText message={m} />}
+            {editing ? <EditBox message={m} actions={actions} /> : m.file != null && !m.deleted ? <Attachment message={m} /> : <MessageText message={m} />}
             <div className='message-meta'>
               {m.edited && !m.deleted && <span className='meta'>(edited)</span>}
               {m.late && <span className='tag late-tag' title='Arrived after later messages: backfilled by history sync'>late</span>}
