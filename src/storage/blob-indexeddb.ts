@@ -18,6 +18,9 @@ type Names = StoreNames<BlobSchema>
 
 const BLOB_SCHEMA_VERSION = 1
 
+/** IndexedDB clones a view's whole buffer: a chunk cut from a 20 MiB file would store all 20 MiB. */
+const ownBuffer = (bytes: Uint8Array): Uint8Array => bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice()
+
 export interface IndexedDbBlobStoreInit {
   /** Database name; a database of its own, so blobs never touch the feed schema's migrations. */
   readonly name: string
@@ -83,7 +86,7 @@ export function createIndexedDbBlobStore (init: IndexedDbBlobStoreInit): BlobSto
           return
         }
         await Promise.all([
-          tx.objectStore('chunkData').put(c.bytes, [room, c.hash]),
+          tx.objectStore('chunkData').put(ownBuffer(c.bytes), [room, c.hash]),
           // Fractions keep the batch's order among chunks stored in the same millisecond.
           metaStore.put({ room, hash: c.hash, size: c.bytes.byteLength, own, storedAt: now + i / (chunks.length + 1) })
         ])

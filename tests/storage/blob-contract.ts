@@ -45,6 +45,12 @@ export const blobStoreChecks: readonly BlobStoreCheck[] = [
     c.bytes.fill(0)
     if (!bytesEqual(await s.getChunk(room, h(1)), chunk(1).bytes)) fail('stored bytes aliased the caller\'s')
   }),
+  check('a chunk cut from a larger buffer reads back as just its bytes', async (s, fail) => {
+    const file = new Uint8Array(1000).fill(7)
+    await s.putChunks(room, [{ hash: h(1), bytes: file.subarray(100, 110) }], false)
+    const back = await s.getChunk(room, h(1))
+    if (back?.byteLength !== 10 || back.buffer.byteLength !== 10) fail(`read back ${back?.byteLength} bytes over a ${back?.buffer.byteLength}-byte buffer`)
+  }),
   check('a chunk stored twice counts once', async (s, fail) => {
     await s.putChunks(room, [chunk(1)], false)
     await s.putChunks(room, [chunk(1)], false)
