@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { test, expect, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test'
+import { onboard } from './support/app-ui.ts'
 import { startRelay, type RelayProcess } from './support/relay.ts'
 
 const run = promisify(execFile)
@@ -23,12 +24,6 @@ async function openApp (browser: Browser, relay: RelayProcess, url = APP): Promi
   page.on('console', (m) => { if (m.type() === 'error') console.error(`[page] ${m.text()}`) })
   await page.goto(url)
   return { context, page }
-}
-
-async function onboard (page: Page, name: string): Promise<void> {
-  await page.getByLabel('Display name').fill(name)
-  await page.getByRole('button', { name: 'Create identity' }).click()
-  await expect(page.getByText(name, { exact: true }).first()).toBeVisible()
 }
 
 /** Picks files through the composer's attach button, as a user does. */
