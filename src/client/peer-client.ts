@@ -63,7 +63,7 @@ export interface PeerClientInternals {
 /** What a joined room leaves in storage so a reload brings it back. */
 interface RoomRecord { readonly id: RoomId, readonly secret: Uint8Array | null, readonly joinedAt: number }
 
-interface Joined { readonly model: RoomModel, readonly handle: RoomHandle, session?: RoomSession, secret: Uint8Array | null, joining?: Promise<void>, lookups: number }
+interface Joined { readonly model: RoomModel, readonly handle: RoomHandle, session?: RoomSession, secret: Uint8Array | null, joining?: Promise<void>, lookups: number, readonly offBlobs?: () => void }
 
 const ROOM_PREFIX = 'rooms/'
 /** Where the default sent journal keeps its items in localStorage. */
@@ -199,7 +199,8 @@ export function createPeerClient (init: PeerClientInit = {}): PeerClient & PeerC
       },
       onBadPeer: badPeer
     }, { room: record.id })
-    events.on('peers', (d) => { if (d.room === record.id) blobs.retry() })
+    // New peers may hold what no one had: files still incomplete are asked of them.
+    const offBlobs = events.on('peers', (d) => { if (d.room === record.id) blobs.retry() })
     const handle = createRoomClient({
       blobs,
       storage,
@@ -210,7 +211,7 @@ export function createPeerClient (init: PeerClientInit = {}): PeerClient & PeerC
       linkOrigin,
       bootstrapHints: () => init.network?.bootstrap ?? []
     })
-    const j: Joined = { model, handle, secret: record.secret, lookups: 0 }
+    const j: Joined = { model, handle, secret: record.secret, lookups: 0, offBlobs }
     rooms.set(record.id, j)
     await handle.start()
     model.onAuthority(() => { void joinIfNeeded(j) })
@@ -425,6 +426,7 @@ export function createPeerClient (init: PeerClientInit = {}): PeerClient & PeerC
       if (j == null) return
       j.session?.stop()
       j.handle.stop()
+      j.offBlobs?.()
       rooms.delete(room)
       await storage.meta.delete(ROOM_PREFIX + room)
       events.emit('rooms', undefined)
