@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -67,9 +67,10 @@ async function downloadHash (page: Page, name: string): Promise<string> {
 test.describe('files and images over the real relay', () => {
   let relay: RelayProcess
   let photo: Buffer
+  let dir: string
   test.beforeAll(async () => {
     relay = await startRelay()
-    const dir = mkdtempSync(join(tmpdir(), 'files-e2e-'))
+    dir = mkdtempSync(join(tmpdir(), 'files-e2e-'))
     const png = join(dir, 'photo.png')
     await run('ffmpeg', ['-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc=size=1200x800', '-frames:v', '1', png])
     photo = readFileSync(png)
@@ -101,6 +102,16 @@ test.describe('files and images over the real relay', () => {
     await expect(alice.getByRole('textbox', { name: /^Message #/ })).toBeEnabled()
     await expect(bob.getByRole('textbox', { name: /^Message #/ })).toBeEnabled(PEER_TIMEOUT)
     await expect(carol.getByRole('textbox', { name: /^Message #/ })).toBeEnabled(PEER_TIMEOUT)
+
+    // Over the cap (100 MiB a file): a clear error, and nothing is sent.
+    const huge = join(dir, 'huge.iso')
+    writeFileSync(huge, '')
+    truncateSync(huge, 101 * 1024 * 1024)
+    const chooser = alice.waitForEvent('filechooser')
+    await alice.getByRole('button', { name: 'Attach files' }).click()
+    await (await chooser).setFiles(huge)
+    await expect(alice.getByRole('alert')).toHaveText(/huge\.iso is 101\.0 MiB, over this room's limit of 100 MiB per file/)
+    await expect(fileCard(alice, 'huge.iso')).toHaveCount(0)
 
     await attach(alice, [{ name: 'photo.png', mimeType: 'image/png', buffer: photo }])
     await expectThumbnail(alice, 'photo.png')

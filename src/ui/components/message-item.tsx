@@ -83,7 +83,7 @@ export const MessageItem = memo(function MessageItem ({ message: m, previous, re
           <div className='message-actions' role='toolbar' aria-label='Message actions'>
             {actions.canReact && <button type='button' aria-label='Add reaction' aria-expanded={picking} onClick={() => setPicking((p) => !p)}><Icon name='smile' /></button>}
             {actions.canReact && <button type='button' aria-label='Reply' onClick={() => actions.reply(m)}><Icon name='reply' /></button>}
-            {mine && m.supported && <button type='button' aria-label='Edit' onClick={() => actions.startEdit(m)}><Icon name='edit' /></button>}
+            {mine && m.supported && m.file == null && <button type='button' aria-label='Edit' onClick={() => actions.startEdit(m)}><Icon name='edit' /></button>}
             {actions.canPin && <button type='button' aria-label={m.pinned ? 'Unpin' : 'Pin'} onClick={() => actions.pin(m, !m.pinned)}><Icon name='pin' /></button>}
             {(mine || actions.canDeleteOthers) && <button type='button' className='danger-text' aria-label='Delete' onClick={() => actions.askDelete(m)}><Icon name='trash' /></button>}
           </div>
