@@ -93,3 +93,10 @@ export const blobStoreChecks: readonly BlobStoreCheck[] = [
     await s.start()
   })
 ]
+
+/** Runs every check against `create`; the storage harness page calls this in real Chromium. */
+export async function runBlobStoreContract (create: CreateBlobStore): Promise<Array<{ name: string, failures: string[] }>> {
+  const results: Array<{ name: string, failures: string[] }> = []
+  for (const c of blobStoreChecks) results.push({ name: c.name, failures: await c.run(create) })
+  return results
+}
