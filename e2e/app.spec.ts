@@ -6,6 +6,7 @@ import { promisify } from 'node:util'
 import { test, expect, chromium, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test'
 import { AxeBuilder } from '@axe-core/playwright'
 import { chromiumLaunchOptions } from './support/chromium.ts'
+import { onboard } from './support/app-ui.ts'
 import { startRelay, type RelayProcess } from './support/relay.ts'
 import { fakeCameraFlag, qrCodeVideo } from './support/qr-video.ts'
 
@@ -55,12 +56,6 @@ async function openApp (browser: Browser, relay: RelayProcess | string, url = AP
   page.on('console', (m) => { if (m.text().includes('Content Security Policy')) cspViolations.push(m.text()) })
   await page.goto(url)
   return { context, page }
-}
-
-async function onboard (page: Page, name: string): Promise<void> {
-  await page.getByLabel('Display name').fill(name)
-  await page.getByRole('button', { name: 'Create identity' }).click()
-  await expect(page.getByText(name, { exact: true }).first()).toBeVisible()
 }
 
 const composer = (page: Page): Locator => page.getByRole('textbox', { name: /^Message #/ })

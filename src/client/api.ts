@@ -1,3 +1,5 @@
+import type { FileInit } from '../core/blob/chunking.ts'
+import type { FileManifest } from '../core/blob/manifest.ts'
 import type { AuthorId, ChannelId, EntryHash, RoomId } from '../core/types.ts'
 
 /**
@@ -170,6 +172,17 @@ export interface MessageSnapshot {
   readonly supported: boolean
   /** For own messages: how many peers it reached (GossipSub recipients or sync). */
   readonly reachedPeers?: number
+  /** A shared file's manifest (type `chat/file`): its bytes come through RoomClient.attachment. */
+  readonly file?: FileManifest
+}
+
+/** How much of a shared file is stored here. */
+export interface AttachmentSnapshot {
+  readonly have: number
+  readonly total: number
+  readonly complete: boolean
+  readonly thumbReady: boolean
+  readonly fetching: boolean
 }
 
 export interface ReactionSnapshot { readonly emoji: string, readonly by: readonly AuthorId[] }
@@ -193,6 +206,14 @@ export interface RoomClient {
   markRead (channel: ChannelId): void
 
   send (channel: ChannelId, text: string, options?: { replyTo?: EntryHash, mentions?: readonly AuthorId[] }): Promise<EntryHash>
+  /** Shares a file (chunked, stored as the user's); throws FileTooLargeError over the room's cap. */
+  sendFile (channel: ChannelId, file: FileInit): Promise<EntryHash>
+  /** The largest file this room takes. */
+  maxFileBytes (): number
+  /** How much of a message's file is here; starts fetching what is missing. Changes come as `blob` events. */
+  attachment (message: MessageSnapshot): AttachmentSnapshot | undefined
+  /** A message's thumbnail or whole file; throws BlobIncompleteError before it is all here. */
+  attachmentBlob (message: MessageSnapshot, part: 'thumb' | 'file'): Promise<Blob>
   edit (channel: ChannelId, target: EntryHash, text: string): Promise<void>
   delete (channel: ChannelId, target: EntryHash): Promise<void>
   react (channel: ChannelId, target: EntryHash, emoji: string, on: boolean): Promise<void>
@@ -269,6 +290,8 @@ export type ClientEventMap = {
   /** New, changed or late messages in a channel. */
   timeline: { room: RoomId, channel: ChannelId }
   typing: { room: RoomId, channel: ChannelId }
+  /** More (or less) of a message's shared file is stored. */
+  blob: { room: RoomId, message: EntryHash }
   connectivity: undefined
   sync: { room: RoomId }
   peers: { room: RoomId }

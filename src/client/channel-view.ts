@@ -92,6 +92,7 @@ export function createChannelView (components: ChannelViewComponents, init: Chan
       reactions: m.reactions,
       late: m.late,
       supported: m.supported,
+      ...(m.file != null ? { file: m.file } : {}),
       ...(reached != null ? { reachedPeers: reached } : {})
     }
   }

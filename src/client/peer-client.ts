@@ -12,6 +12,10 @@ import { meshDegreeFor } from '../network/mesh-degree.ts'
 import { createRoomProfilesServer } from '../network/room-profiles.ts'
 import { createRoomSyncServer } from '../network/room-sync.ts'
 import { createIndexedDbStorage } from '../storage/indexeddb.ts'
+import type { BlobStore } from '../core/blob/store.ts'
+import { createBlobServer } from '../network/blob-server.ts'
+import { createIndexedDbBlobStore } from '../storage/blob-indexeddb.ts'
+import { createRoomBlobs } from './room-blobs.ts'
 import { type SentJournal, createSentJournal, memoryJournalBacking } from '../core/feed/sent-journal.ts'
 import { type WorkerVerifier, createWorkerVerifier } from '../workers/worker-verifier.ts'
 import { type AvatarInit, type ConnectivitySnapshot, type IdentitySnapshot, NetworkState, type PeerClient, type RoomSummary } from './api.ts'
@@ -27,6 +31,8 @@ export interface PeerClientInit {
   readonly network?: NetworkConfig
   /** Defaults to IndexedDB database `peer-rooms`. */
   readonly storage?: Storage
+  /** Where shared files' chunks are kept; defaults to IndexedDB database `peer-rooms-blobs`. */
+  readonly blobStore?: BlobStore
   /** Origin put in invite links; defaults to the page's origin. */
   readonly linkOrigin?: string
   /** How often rooms without peers are looked up again, presence re-announced and clocks compared with one peer (ms); default 20 s. */
@@ -73,6 +79,7 @@ interface Joined {
   lookups: number
   /** The user opened an invite to this room again in this session: join even after a kick. */
   rejoin?: boolean
+  readonly offBlobs?: () => void
 }
 
 const ROOM_PREFIX = 'rooms/'
@@ -100,6 +107,7 @@ function pause (ms: number, signal?: AbortSignal): Promise<void> {
  */
 export function createPeerClient (init: PeerClientInit = {}): PeerClient & PeerClientInternals {
   const storage = init.storage ?? createIndexedDbStorage({ name: 'peer-rooms', singleWriter: init.singleWriter === true })
+  const blobStore = init.blobStore ?? createIndexedDbBlobStore({ name: 'peer-rooms-blobs' })
   const verifier = init.verifier ?? createWorkerVerifier()
   // localStorage because it is written synchronously: an entry is recorded before it is published.
   const sentJournal = init.sentJournal ?? createSentJournal(typeof localStorage !== 'undefined' ? localStorage : memoryJournalBacking(), SENT_JOURNAL_PREFIX)
@@ -159,6 +167,18 @@ export function createPeerClient (init: PeerClientInit = {}): PeerClient & PeerC
     void j.session.announce()
   }
 
+  /** The peers we run the room's session with: gossip neighbours and members announced online. */
+  const blobPeersOf = (j: Joined): string[] => [...new Set([...(j.session?.gossipPeers() ?? []), ...j.handle.onlinePeers()])]
+
+  /**
+   * The members-only check for serving a room's files: the peer is one we run the room's session
+   * with. The members-only proof (src/core/access) replaces this one function.
+   */
+  const mayServeBlobs = (room: RoomId, peer: string): boolean => {
+    const j = rooms.get(room)
+    return j?.session != null && blobPeersOf(j).includes(peer)
+  }
+
   const lookUp = async (j: Joined, signal?: AbortSignal): Promise<void> => {
     if (j.session == null) return
     j.lookups++
@@ -193,7 +213,21 @@ export function createPeerClient (init: PeerClientInit = {}): PeerClient & PeerC
     const known = rooms.get(record.id)
     if (known != null) return known
     const model = createRoomModel({ storage, signer, verifier: verifier.verify, sentJournal }, { room: record.id })
+    const blobs = createRoomBlobs({
+      store: blobStore,
+      feeds: storage.feeds,
+      acl: model.log,
+      events,
+      network: () => {
+        const j = rooms.get(record.id)
+        return node == null || j?.session == null ? undefined : { node, peers: blobPeersOf(j) }
+      },
+      onBadPeer: badPeer
+    }, { room: record.id })
+    // New peers may hold what no one had: files still incomplete are asked of them.
+    const offBlobs = events.on('peers', (d) => { if (d.room === record.id) blobs.retry() })
     const handle = createRoomClient({
+      blobs,
       storage,
       events,
       model,
@@ -203,7 +237,7 @@ export function createPeerClient (init: PeerClientInit = {}): PeerClient & PeerC
       bootstrapHints: () => init.network?.bootstrap ?? [],
       ...(record.nameHint != null ? { nameHint: record.nameHint } : {})
     })
-    const j: Joined = { model, handle, secret: record.secret, lookups: 0 }
+    const j: Joined = { model, handle, secret: record.secret, lookups: 0, offBlobs }
     rooms.set(record.id, j)
     await handle.start()
     model.onAuthority(() => { void joinIfNeeded(j) })
@@ -257,6 +291,7 @@ export function createPeerClient (init: PeerClientInit = {}): PeerClient & PeerC
       },
       onGarbage: badPeer
     })
+    const blobServer = createBlobServer({ node, store: blobStore }, { mayServe: mayServeBlobs, onGarbage: badPeer })
     // Peers whose last connection closed since the last status: their authors go offline at once,
     // instead of ONLINE_MS after their last presence notice (a closed tab is seen within ~80 ms).
     let connected = new Set<string>()
@@ -270,6 +305,7 @@ export function createPeerClient (init: PeerClientInit = {}): PeerClient & PeerC
     await node.start()
     await server.start()
     await profileServer.start()
+    await blobServer.start()
     for (const j of rooms.values()) attach(j)
     if (identity != null) void node.putUserRecord(identity).catch(() => undefined)
     timer = setInterval(refresh, init.refreshIntervalMs ?? 20_000)
@@ -310,6 +346,7 @@ export function createPeerClient (init: PeerClientInit = {}): PeerClient & PeerC
     start () {
       started ??= (async () => {
         await storage.start()
+        await blobStore.start()
         identity = await loadIdentity({ meta: storage.meta })
         await profiles.load()
         for (const [, record] of await storage.meta.list<RoomRecord>(ROOM_PREFIX)) await open(record)
@@ -333,6 +370,7 @@ export function createPeerClient (init: PeerClientInit = {}): PeerClient & PeerC
       await node?.stop()
       node = undefined
       await storage.stop()
+      await blobStore.stop()
       verifier.stop()
       started = undefined
     },
@@ -433,6 +471,7 @@ export function createPeerClient (init: PeerClientInit = {}): PeerClient & PeerC
       if (j == null) return
       j.session?.stop()
       j.handle.stop()
+      j.offBlobs?.()
       rooms.delete(room)
       await storage.meta.delete(ROOM_PREFIX + room)
       events.emit('rooms', undefined)

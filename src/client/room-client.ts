@@ -2,6 +2,7 @@ import { buildEntry } from '../core/authority/build.ts'
 import { CapabilityName } from '../core/authority/capabilities.ts'
 import type { Frontier } from '../core/authority/entry.ts'
 import type { FeedEnvelope } from '../core/feed/entry.ts'
+import { FILE_TYPE } from '../core/blob/manifest.ts'
 import type { Signer } from '../core/identity/ed25519.ts'
 import { type ChatPayload, encodeChatPayload } from '../core/messages/payloads.ts'
 import { formatInviteLink, formatMagnetLink } from '../core/room/invite-link.ts'
@@ -12,6 +13,7 @@ import { type ChannelView, createChannelView } from './channel-view.ts'
 import { createDeliveryTracker } from './delivery.ts'
 import type { ClientEventHub } from './events.ts'
 import { type ReadState, createReadState } from './read-state.ts'
+import type { RoomBlobs } from './room-blobs.ts'
 import type { RoomModel } from './room-model.ts'
 import { TYPING_SEND_INTERVAL_MS, createTypingTracker } from './typing.ts'
 
@@ -36,6 +38,8 @@ export interface RoomClientComponents {
   readonly bootstrapHints: () => readonly string[]
   /** The room's name from the invite link, until its log names it. */
   readonly nameHint?: string
+  /** The room's shared files; without it the room cannot send files (received ones show as cards without bytes). */
+  readonly blobs?: RoomBlobs
 }
 
 /** The RoomClient plus what the PeerClient drives: start, network attach, presence, summaries. */
@@ -176,8 +180,9 @@ export function createRoomClient (components: RoomClientComponents): RoomHandle 
     return entry.hash
   }
 
-  const post = async (channel: ChannelId, payload: ChatPayload): Promise<EntryHash> => {
-    const appended = await model.append(channel, payload.type, encodeChatPayload(payload))
+  const post = (channel: ChannelId, payload: ChatPayload): Promise<EntryHash> => postEncoded(channel, payload.type, encodeChatPayload(payload))
+  const postEncoded = async (channel: ChannelId, type: string, bytes: Uint8Array): Promise<EntryHash> => {
+    const appended = await model.append(channel, type, bytes)
     const hash = appended.stored.hash
     if (network != null) {
       // Published while our own copy is still being written (the journal makes that safe).
@@ -253,6 +258,7 @@ export function createRoomClient (components: RoomClientComponents): RoomHandle 
             events.emit('timeline', { room, channel })
           }
         }),
+        model.onFeed((entries) => { void components.blobs?.accepted(entries).catch((err: unknown) => { console.error('file bookkeeping failed', err) }) }),
         model.onAuthority(() => {
           for (const v of views.values()) v.invalidate()
           void ensureChannels().then(() => {
@@ -323,6 +329,17 @@ export function createRoomClient (components: RoomClientComponents): RoomHandle 
       void read.markRead(channel, totals.get(channel) ?? 0).then(changed)
     },
     send: (channel, text, options) => post(channel, { type: 'chat/text', text, ...(options?.replyTo != null ? { replyTo: options.replyTo } : {}), mentions: options?.mentions ?? [] }),
+    async sendFile (channel, file) {
+      const blobs = components.blobs
+      if (blobs == null) throw new Error('this client cannot share files')
+      return postEncoded(channel, FILE_TYPE, await blobs.prepare(file))
+    },
+    maxFileBytes: () => components.blobs?.maxFileBytes ?? 0,
+    attachment: (m) => m.file == null ? undefined : components.blobs?.attachment(m.hash, m.file),
+    async attachmentBlob (m, part) {
+      if (m.file == null || components.blobs == null) throw new Error('this message has no file')
+      return components.blobs.read(m.hash, m.file, part)
+    },
     async edit (channel, target, text) { await post(channel, { type: 'chat/edit', target, text }) },
     async delete (channel, target) { await post(channel, { type: 'chat/delete', target }) },
     async react (channel, target, emoji, on) { await post(channel, { type: 'chat/reaction', target, emoji, on }) },

@@ -32,14 +32,17 @@ const DELETED_REMEMBERED = 10_000
 
 interface Deleter { readonly author: AuthorId, readonly channel: StoredFeedEntry['channel'] }
 
+/** Whether `deleter`'s delete removes `target`: its own message, or one it outranks with 'delete', in the same channel. */
+export const deleteAllowed = (acl: Pick<AclView, 'can'>, deleter: Deleter, target: StoredFeedEntry): boolean =>
+  deleter.channel === target.channel && (deleter.author === target.author || acl.can(deleter.author, 'delete', target.author))
+
 export function createDeletionApplier (components: DeletionComponents, init: DeletionInit = {}): DeletionApplier {
   const { storage, acl } = components
   const limit = init.waitingLimit ?? 1_000
   /** Deletes whose target has not arrived (sync may bring a delete before its message). */
   const waiting = new Map<EntryHash, Deleter>()
 
-  const allowed = (deleter: Deleter, target: StoredFeedEntry): boolean =>
-    deleter.channel === target.channel && (deleter.author === target.author || acl.can(deleter.author, 'delete', target.author))
+  const allowed = (deleter: Deleter, target: StoredFeedEntry): boolean => deleteAllowed(acl, deleter, target)
 
   /** Targets of allowed deletes, oldest first. */
   const deleted = new Set<EntryHash>()

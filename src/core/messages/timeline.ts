@@ -1,4 +1,5 @@
 import type { AclView } from '../acl-view.ts'
+import { FILE_TYPE, type FileManifest, decodeManifest } from '../blob/manifest.ts'
 import { storedRecordOf } from '../feed/entry.ts'
 import type { RejectReason, Validated } from '../result.ts'
 import type { StoredFeedEntry } from '../storage.ts'
@@ -29,6 +30,8 @@ export interface TimelineMessage {
   readonly replyTo?: EntryHash
   readonly mentions: readonly AuthorId[]
   readonly reactions: readonly Reaction[]
+  /** A shared file's manifest (`chat/file`). */
+  readonly file?: FileManifest
   /** Received long after the messages that follow it in display order: backfilled history the UI marks. */
   readonly late: boolean
   /** Set when the room's ACL now refuses this entry (e.g. a ban whose frontier lies below it). */
@@ -48,11 +51,12 @@ interface Decoded {
   readonly type: string
   readonly ts: number
   readonly payload: Validated<ChatPayload> | null
+  readonly file?: Validated<FileManifest>
 }
 
 type Draft = { -readonly [K in keyof TimelineMessage]: TimelineMessage[K] }
 
-const decodedCache = new Map<string, { type: string, ts: number, payload: Validated<ChatPayload> | null }>()
+const decodedCache = new Map<string, Omit<Decoded, 'stored'>>()
 const DECODED_CACHE_LIMIT = 20_000
 
 /** Type, wall clock and chat payload of a stored entry; cached by hash and payload presence (a delete changes the latter). */
@@ -63,7 +67,12 @@ function decode (stored: StoredFeedEntry): Decoded | undefined {
     const record = storedRecordOf(stored.bytes)
     if (record == null) return undefined
     const { type, ts } = record
-    known = { type, ts, payload: stored.payload == null || !isChatType(type) ? null : decodeChatPayload(type, stored.payload) }
+    known = {
+      type,
+      ts,
+      payload: stored.payload == null || !isChatType(type) ? null : decodeChatPayload(type, stored.payload),
+      ...(type === FILE_TYPE && stored.payload != null ? { file: decodeManifest(stored.payload) } : {})
+    }
     if (decodedCache.size >= DECODED_CACHE_LIMIT) decodedCache.clear()
     decodedCache.set(key, known)
   }
@@ -96,6 +105,7 @@ export function foldTimeline (entries: readonly StoredFeedEntry[], init: Timelin
       continue
     }
     const text = d.payload?.ok === true && d.payload.value.type === ChatType.Text ? d.payload.value : undefined
+    const file = d.file?.ok === true ? d.file.value : undefined
     const message: Draft = {
       hash: stored.hash,
       channel: stored.channel,
@@ -105,7 +115,7 @@ export function foldTimeline (entries: readonly StoredFeedEntry[], init: Timelin
       sentAt: d.ts,
       receivedAt: stored.receivedAt,
       type: d.type,
-      supported: d.type === ChatType.Text && (stored.payload == null || text != null),
+      supported: (d.type === ChatType.Text && (stored.payload == null || text != null)) || (d.type === FILE_TYPE && (stored.payload == null || file != null)),
       edited: false,
       deleted: false,
       payloadMissing: stored.payload == null,
@@ -114,6 +124,7 @@ export function foldTimeline (entries: readonly StoredFeedEntry[], init: Timelin
       reactions: [],
       late: false,
       ...(text != null ? { text: text.text } : {}),
+      ...(file != null ? { file } : {}),
       ...(text?.replyTo != null ? { replyTo: text.replyTo } : {}),
       ...(!allowed.ok ? { invalidated: allowed.reason } : {})
     }
@@ -137,6 +148,7 @@ export function foldTimeline (entries: readonly StoredFeedEntry[], init: Timelin
           target.deletedBy = author
           target.payloadMissing = false
           delete target.text
+          delete target.file
         }
         break
       case 'chat/reaction': {

@@ -6,6 +6,7 @@ import { useIdentity } from '../hooks.ts'
 import { shortId } from '../format.ts'
 import { createTimelineWindow } from '../timeline-store.ts'
 import { BlockedNotice } from './blocked-notice.tsx'
+import { AttachmentRoom } from './attachment.tsx'
 import { Composer } from './composer.tsx'
 import { Icon } from './icons.tsx'
 import { Dialog, ErrorText, messageOf } from './dialog.tsx'
@@ -69,7 +70,7 @@ export function ChannelView ({ room, snapshot, channel, membersShown, onToggleMe
         <button type='button' className='icon-button' aria-pressed={membersShown} aria-label='Member list' title='Member list' onClick={onToggleMembers}><Icon name='members' /></button>
       </header>
       <ErrorText error={error} />
-      <MessageList room={room} channel={channel} timeline={timeline} actions={actions} />
+      <AttachmentRoom.Provider value={room}><MessageList room={room} channel={channel} timeline={timeline} actions={actions} /></AttachmentRoom.Provider>
       <TypingIndicator room={room} channel={channel.id} nameOf={nameOf} me={me?.id} />
       {canWrite
         ? (

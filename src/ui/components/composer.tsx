@@ -1,6 +1,7 @@
 import { useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react'
 import type { ChannelSnapshot, MemberSnapshot, MessageSnapshot, RoomClient } from '../../client/api.ts'
 import type { AuthorId } from '../../core/types.ts'
+import { AttachButton, useAttach } from './attach.tsx'
 import { ErrorText, messageOf } from './dialog.tsx'
 import { Icon } from './icons.tsx'
 
@@ -29,6 +30,7 @@ export function Composer ({ room, channel, members, canPost, replyTo, replyName,
   const [error, setError] = useState<string>()
   const ref = useRef<HTMLTextAreaElement>(null)
   const listId = useId()
+  const files = useAttach(room, channel.id, canPost)
 
   const query = mentionQuery.exec(text.slice(0, caret))?.[1]
   const suggestions = query == null
@@ -79,7 +81,7 @@ export function Composer ({ room, channel, members, canPost, replyTo, replyName,
   }
 
   return (
-    <form className='composer' onSubmit={send}>
+    <form className={files.dragging ? 'composer dropping' : 'composer'} onSubmit={send} {...files.dropHandlers}>
       {replyTo != null && (
         <div className='replying'>
           <span>Replying to <strong>{replyName}</strong></span>
@@ -98,8 +100,10 @@ export function Composer ({ room, channel, members, canPost, replyTo, replyName,
           ))}
         </ul>
       )}
-      <ErrorText error={error} />
+      <ErrorText error={error ?? files.error} />
+      {files.sending > 0 && <p className='hint' role='status'>Sharing {files.sending} {files.sending === 1 ? 'file' : 'files'}…</p>}
       <div className='composer-box'>
+        <AttachButton disabled={!canPost} onFiles={files.attach} />
         <textarea
           ref={ref} rows={1} value={text} maxLength={maxLength} disabled={!canPost}
           aria-label={`Message #${channel.name}`}
@@ -114,6 +118,7 @@ export function Composer ({ room, channel, members, canPost, replyTo, replyName,
           }}
           onSelect={(e) => setCaret(e.currentTarget.selectionStart)}
           onKeyDown={onKeyDown}
+          onPaste={files.onPaste}
         />
         <button type='submit' className='primary send' disabled={!canPost || text.trim() === ''}>Send</button>
       </div>

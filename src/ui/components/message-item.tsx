@@ -3,6 +3,7 @@ import type { MessageSnapshot } from '../../client/api.ts'
 import type { EntryHash } from '../../core/types.ts'
 import { dayKey, formatDay, formatFull, formatTime } from '../format.ts'
 import { markdownToText, renderMarkdown } from '../markdown.ts'
+import { Attachment } from './attachment.tsx'
 import { Avatar } from './avatar.tsx'
 import { Icon } from './icons.tsx'
 import type { MessageActions } from './message-list.tsx'
@@ -58,7 +59,7 @@ export const MessageItem = memo(function MessageItem ({ message: m, previous, re
                 {m.pinned && <span className='tag'>pinned</span>}
               </header>
             )}
-            {editing ? <EditBox message={m} actions={actions} /> : <MessageText message={m} />}
+            {editing ? <EditBox message={m} actions={actions} /> : m.file != null && !m.deleted ? <Attachment message={m} /> : <MessageText message={m} />}
             <div className='message-meta'>
               {m.edited && !m.deleted && <span className='meta'>(edited)</span>}
               {m.late && <span className='tag late-tag' title='Arrived after later messages: backfilled by history sync'>late</span>}
@@ -85,7 +86,7 @@ export const MessageItem = memo(function MessageItem ({ message: m, previous, re
           <div className='message-actions' role='toolbar' aria-label='Message actions'>
             {actions.canWrite && <button type='button' aria-label='Add reaction' aria-expanded={picking} onClick={() => setPicking((p) => !p)}><Icon name='smile' /></button>}
             {actions.canWrite && <button type='button' aria-label='Reply' onClick={() => actions.reply(m)}><Icon name='reply' /></button>}
-            {actions.canWrite && mine && m.supported && <button type='button' aria-label='Edit' onClick={() => actions.startEdit(m)}><Icon name='edit' /></button>}
+            {actions.canWrite && mine && m.supported && m.file == null && <button type='button' aria-label='Edit' onClick={() => actions.startEdit(m)}><Icon name='edit' /></button>}
             {actions.canWrite && actions.canPin && <button type='button' aria-label={m.pinned ? 'Unpin' : 'Pin'} onClick={() => actions.pin(m, !m.pinned)}><Icon name='pin' /></button>}
             {actions.canWrite && (mine || actions.canDeleteOthers) && <button type='button' className='danger-text' aria-label='Delete' onClick={() => actions.askDelete(m)}><Icon name='trash' /></button>}
           </div>
