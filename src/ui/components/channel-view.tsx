@@ -11,6 +11,9 @@ import { Dialog, ErrorText, messageOf } from './dialog.tsx'
 import { MessageList, type MessageActions } from './message-list.tsx'
 import { TypingIndicator } from './typing-indicator.tsx'
 
+/** How far back from the newest message Up looks for one of ours to edit. */
+const editLastLookBack = 200
+
 /** The conversation of one channel: header, the virtualised history, who is typing, the composer. */
 export function ChannelView ({ room, snapshot, channel, membersShown, onToggleMembers, onToggleSidebar }: {
   room: RoomClient
@@ -54,6 +57,16 @@ export function ChannelView ({ room, snapshot, channel, membersShown, onToggleMe
     pin: (m, on) => { room.pin(channel.id, m.hash, on).catch(fail) }
   }), [me?.id, nameOf, caps, editing?.hash, room, channel.id, fail])
 
+  // Up in an empty composer: the newest loaded message of ours that can still be edited.
+  const editLast = useCallback((): boolean => {
+    const n = timeline.total() ?? 0
+    for (let i = n - 1; i >= Math.max(0, n - editLastLookBack); i--) {
+      const m = timeline.at(i)
+      if (m != null && m.author === me?.id && m.supported && !m.deleted) { setEditing(m); return true }
+    }
+    return false
+  }, [timeline, me?.id])
+
   return (
     <main className='chat' aria-label={`#${channel.name}`}>
       <header className='chat-head'>
@@ -69,7 +82,7 @@ export function ChannelView ({ room, snapshot, channel, membersShown, onToggleMe
       <Composer
         room={room} channel={channel} members={snapshot.members} canPost={caps.has(Capability.Post) && !channel.archived}
         replyTo={replyTo} replyName={replyTo != null ? nameOf(replyTo.author) : undefined} onCancelReply={() => setReplyTo(undefined)}
-        onSent={() => setReplyTo(undefined)}
+        onSent={() => setReplyTo(undefined)} onEditLast={editLast}
       />
       {deleting != null && (
         <Dialog title='Delete message' onClose={() => setDeleting(undefined)}>
