@@ -14,7 +14,7 @@ import { createRoomSyncServer } from '../network/room-sync.ts'
 import { createIndexedDbStorage } from '../storage/indexeddb.ts'
 import { type SentJournal, createSentJournal, memoryJournalBacking } from '../core/feed/sent-journal.ts'
 import { type WorkerVerifier, createWorkerVerifier } from '../workers/worker-verifier.ts'
-import { type AvatarInit, type ConnectivitySnapshot, type IdentitySnapshot, NetworkState, type PeerClient, type RoomSummary } from './api.ts'
+import { type AvatarInit, CLIENT_DATABASE, type ConnectivitySnapshot, type IdentitySnapshot, NetworkState, type PeerClient, type RoomSummary } from './api.ts'
 import { createEventHub } from './events.ts'
 import { type ProfileBook, createProfileBook } from './profiles.ts'
 import { type RoomHandle, createRoomClient } from './room-client.ts'
@@ -83,7 +83,7 @@ function pause (ms: number, signal?: AbortSignal): Promise<void> {
  * identity, rooms and history and then reconnects.
  */
 export function createPeerClient (init: PeerClientInit = {}): PeerClient & PeerClientInternals {
-  const storage = init.storage ?? createIndexedDbStorage({ name: 'peer-rooms', singleWriter: init.singleWriter === true })
+  const storage = init.storage ?? createIndexedDbStorage({ name: CLIENT_DATABASE, singleWriter: init.singleWriter === true })
   const verifier = init.verifier ?? createWorkerVerifier()
   // localStorage because it is written synchronously: an entry is recorded before it is published.
   const sentJournal = init.sentJournal ?? createSentJournal(typeof localStorage !== 'undefined' ? localStorage : memoryJournalBacking(), SENT_JOURNAL_PREFIX)
