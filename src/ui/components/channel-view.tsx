@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react'
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react'
 import { Capability, type ChannelSnapshot, type MessageSnapshot, type RoomClient, type RoomSnapshot } from '../../client/api.ts'
 import type { AuthorId } from '../../core/types.ts'
 import { useClient } from '../client-context.ts'
@@ -10,6 +10,11 @@ import { Icon } from './icons.tsx'
 import { Dialog, ErrorText, messageOf } from './dialog.tsx'
 import { MessageList, type MessageActions } from './message-list.tsx'
 import { TypingIndicator } from './typing-indicator.tsx'
+
+const SearchPanel = lazy(() => import('./search-panel.tsx'))
+const PinsPanel = lazy(() => import('./pins-panel.tsx'))
+const Panel = { None: 'none', Search: 'search', Pins: 'pins' } as const
+type Panel = typeof Panel[keyof typeof Panel]
 
 /** How far back from the newest message Up looks for one of ours to edit. */
 const editLastLookBack = 200
@@ -35,6 +40,7 @@ export function ChannelView ({ room, snapshot, channel, membersShown, onToggleMe
   const [editing, setEditing] = useState<MessageSnapshot>()
   const [deleting, setDeleting] = useState<MessageSnapshot>()
   const [error, setError] = useState<string>()
+  const [panel, setPanel] = useState<Panel>(Panel.None)
   const names = useMemo(() => new Map<AuthorId, string>(snapshot.members.map((m) => [m.id, m.name])), [snapshot.members])
   const caps = snapshot.myCapabilities
   const nameOf = useCallback((id: AuthorId): string => names.get(id) ?? client.profile(id)?.name ?? shortId(id), [names, client])
@@ -74,6 +80,8 @@ export function ChannelView ({ room, snapshot, channel, membersShown, onToggleMe
         <h1 className='channel-title'><span aria-hidden='true'>#</span>{channel.name}</h1>
         {channel.topic !== '' && <p className='topic'>{channel.topic}</p>}
         {channel.archived && <span className='tag'>archived</span>}
+        <button type='button' className='icon-button' aria-label='Search messages' title='Search messages' onClick={() => setPanel(Panel.Search)}><Icon name='search' /></button>
+        <button type='button' className='icon-button' aria-label='Pinned messages' title='Pinned messages' onClick={() => setPanel(Panel.Pins)}><Icon name='pin' /></button>
         <button type='button' className='icon-button' aria-pressed={membersShown} aria-label='Member list' title='Member list' onClick={onToggleMembers}><Icon name='members' /></button>
       </header>
       <ErrorText error={error} />
@@ -84,6 +92,10 @@ export function ChannelView ({ room, snapshot, channel, membersShown, onToggleMe
         replyTo={replyTo} replyName={replyTo != null ? nameOf(replyTo.author) : undefined} onCancelReply={() => setReplyTo(undefined)}
         onSent={() => setReplyTo(undefined)} onEditLast={editLast}
       />
+      <Suspense fallback={null}>
+        {panel === Panel.Search && <SearchPanel onClose={() => setPanel(Panel.None)} />}
+        {panel === Panel.Pins && <PinsPanel room={room} channel={channel} nameOf={nameOf} onClose={() => setPanel(Panel.None)} />}
+      </Suspense>
       {deleting != null && (
         <Dialog title='Delete message' onClose={() => setDeleting(undefined)}>
           <p>Delete this message for everyone? Peers drop its text; the signed entry stays as a tombstone.</p>
