@@ -14,7 +14,7 @@ test.describe('search, pins and the quick switcher', () => {
     test.setTimeout(300_000)
     const { alice, bob } = await aliceAndBob(browser, relay, 'Search Room')
 
-    // Alice makes a second channel, writes the message to find there, pins it, and buries it under taller ones.
+    // Alice makes a second channel, writes the message to find there, pins it, and buries it among taller ones.
     await alice.page.getByRole('button', { name: 'Room settings' }).click()
     const settings = alice.page.getByRole('dialog', { name: 'Search Room settings' })
     await settings.getByLabel('New channel').fill('archive-talk')
@@ -23,15 +23,17 @@ test.describe('search, pins and the quick switcher', () => {
     await alice.page.getByRole('button', { name: 'Close' }).click()
     await alice.page.getByRole('button', { name: 'archive-talk' }).click()
     await expect(channelTitle(alice.page, 'archive-talk')).toBeVisible()
+    const filler = async (label: string): Promise<void> => {
+      await composer(alice.page).fill(`${label}\n${'more\n'.repeat(6)}end`)
+      await composer(alice.page).press('Enter')
+      await expect(message(alice.page, label)).toBeVisible()
+    }
+    for (let i = 1; i <= 8; i++) await filler(`before ${i}`)
     await send(alice.page, 'The zebra migration report is due Friday')
     await message(alice.page, 'The zebra migration').hover()
     await message(alice.page, 'The zebra migration').getByRole('button', { name: 'Pin' }).click()
-    await expect(message(alice.page, 'The zebra migration')).toContainText('pinned')
-    for (let i = 1; i <= 10; i++) {
-      await composer(alice.page).fill(`filler ${i}\n${'more\n'.repeat(6)}end`)
-      await composer(alice.page).press('Enter')
-      await expect(message(alice.page, `filler ${i}`)).toBeVisible()
-    }
+    await expect(message(alice.page, 'The zebra migration')).toHaveClass(/\bpinned\b/)
+    for (let i = 1; i <= 10; i++) await filler(`filler ${i}`)
 
     // Bob stays in #general, where none of that shows, and searches.
     await expect(channelTitle(bob.page, 'general')).toBeVisible()
@@ -51,6 +53,7 @@ test.describe('search, pins and the quick switcher', () => {
     await expect(found).toBeInViewport()
     await expect(bob.page.locator('.message-row.focused')).toContainText('The zebra migration report')
     await expect(message(bob.page, 'filler 10')).not.toBeInViewport()
+    await expect(message(bob.page, 'before 1')).not.toBeInViewport()
 
     // The pinned view: Alice's pin, listed at Bob, and its jump.
     await bob.page.getByRole('button', { name: 'Pinned messages' }).click()
