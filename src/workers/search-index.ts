@@ -78,7 +78,13 @@ export function createSearchIndex (): SearchIndex {
     idField: 'hash',
     fields: ['text'],
     storeFields: ['hash', 'room', 'channel', 'author', 'sentAt', 'text'],
-    searchOptions: { prefix: true, fuzzy: 0.2, combineWith: 'AND' }
+    // Prefix only for the word being typed (the last), typos only in words long enough to carry one:
+    // each widens the terms a query visits, and so its time.
+    searchOptions: {
+      prefix: (_term, i, terms) => i === terms.length - 1,
+      fuzzy: (term) => (term.length >= 5 ? 0.2 : false),
+      combineWith: 'AND'
+    }
   })
   const docs = new Map<EntryHash, Doc>()
   const gone = new Set<EntryHash>()
