@@ -45,6 +45,8 @@ export interface PeerClient {
 export type LinkDescription =
   | { readonly ok: true, readonly room: RoomId, readonly name?: string }
   | { readonly ok: false, readonly problem: string }
+/** The IndexedDB database the browser client stores everything in; the search worker reads it too. */
+export const CLIENT_DATABASE = 'peer-rooms'
 
 export interface AvatarInit { readonly bytes: Uint8Array, readonly mime: string }
 
@@ -202,6 +204,10 @@ export interface RoomClient {
   snapshot (): RoomSnapshot
   /** Loads (if needed) and returns the window [offset, offset + limit) of the channel's timeline. */
   timeline (channel: ChannelId, window: { offset: number, limit: number }): Promise<TimelineSnapshot>
+  /** One stored message as the timeline shows it (with ACL-checked pins); undefined if it is not a message of that channel. */
+  message (channel: ChannelId, hash: EntryHash): Promise<MessageSnapshot | undefined>
+  /** Where a stored message sits in the channel's display order, to open the history at it. */
+  locate (channel: ChannelId, hash: EntryHash): Promise<number | undefined>
   /** Marks a channel read up to its newest message (clears unread and mentions). */
   markRead (channel: ChannelId): void
 

@@ -40,6 +40,10 @@ export interface ChannelView {
   invalidate (): void
   /** One message folded alone (for notifications). */
   messageOf (entry: StoredFeedEntry): MessageSnapshot | undefined
+  /** A stored message of this channel with its edits, reactions and pins; undefined if not a row here. */
+  message (hash: EntryHash): Promise<MessageSnapshot | undefined>
+  /** Display index of a stored message of this channel (to open the history at it). */
+  locate (hash: EntryHash): Promise<number | undefined>
 }
 
 /** Classifies an entry the way the fold does: operations with a readable target, other non-rows, rows. */
@@ -104,6 +108,12 @@ export function createChannelView (components: ChannelViewComponents, init: Chan
     return foldTimeline(all, { acl }).map(snapshotOf)
   }
 
+  const rowOf = async (hash: EntryHash): Promise<StoredFeedEntry | undefined> => {
+    if (nonRows.has(hash)) return undefined
+    const entry = await feeds.getByHash(hash)
+    return entry?.channel === channel ? entry : undefined
+  }
+
   const load = async (offset: number, limit: number): Promise<TimelineSnapshot> => {
     const [total, rows] = await Promise.all([index.total(), index.window(offset, limit)])
     return { channel, total, offset: Math.min(offset, total), messages: await fold(rows) }
@@ -148,6 +158,14 @@ export function createChannelView (components: ChannelViewComponents, init: Chan
     messageOf (entry) {
       const [m] = foldTimeline([entry], { acl })
       return m == null ? undefined : snapshotOf(m)
+    },
+    async message (hash) {
+      const entry = await rowOf(hash)
+      return entry == null ? undefined : (await fold([entry]))[0]
+    },
+    async locate (hash) {
+      const entry = await rowOf(hash)
+      return entry == null ? undefined : index.indexOf(entry)
     }
   }
 }

@@ -18,7 +18,7 @@ import { createIndexedDbBlobStore } from '../storage/blob-indexeddb.ts'
 import { createRoomBlobs } from './room-blobs.ts'
 import { type SentJournal, createSentJournal, memoryJournalBacking } from '../core/feed/sent-journal.ts'
 import { type WorkerVerifier, createWorkerVerifier } from '../workers/worker-verifier.ts'
-import { type AvatarInit, type ConnectivitySnapshot, type IdentitySnapshot, NetworkState, type PeerClient, type RoomSummary } from './api.ts'
+import { type AvatarInit, CLIENT_DATABASE, type ConnectivitySnapshot, type IdentitySnapshot, NetworkState, type PeerClient, type RoomSummary } from './api.ts'
 import { createEventHub } from './events.ts'
 import { type ProfileBook, createProfileBook } from './profiles.ts'
 import { createRoomAccess } from './room-access.ts'
@@ -106,7 +106,7 @@ function pause (ms: number, signal?: AbortSignal): Promise<void> {
  * identity, rooms and history and then reconnects.
  */
 export function createPeerClient (init: PeerClientInit = {}): PeerClient & PeerClientInternals {
-  const storage = init.storage ?? createIndexedDbStorage({ name: 'peer-rooms', singleWriter: init.singleWriter === true })
+  const storage = init.storage ?? createIndexedDbStorage({ name: CLIENT_DATABASE, singleWriter: init.singleWriter === true })
   const blobStore = init.blobStore ?? createIndexedDbBlobStore({ name: 'peer-rooms-blobs' })
   const verifier = init.verifier ?? createWorkerVerifier()
   // localStorage because it is written synchronously: an entry is recorded before it is published.

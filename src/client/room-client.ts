@@ -325,6 +325,8 @@ export function createRoomClient (components: RoomClientComponents): RoomHandle 
       viewing = channel
       return viewOf(channel).timeline(window.offset, window.limit)
     },
+    message: (channel, hash) => viewOf(channel).message(hash),
+    locate: (channel, hash) => viewOf(channel).locate(hash),
     markRead (channel) {
       void read.markRead(channel, totals.get(channel) ?? 0).then(changed)
     },

@@ -39,6 +39,8 @@ export interface TimelineIndex {
   window (offset: number, limit: number): Promise<StoredFeedEntry[]>
   /** Records a newly stored entry; returns true for a row that lands before the newest one (a late arrival). */
   inserted (key: OrderKey, row: boolean): boolean
+  /** Display index of the row at `key`; undefined if no row of the channel is stored there. */
+  indexOf (key: OrderKey): Promise<number | undefined>
 }
 
 export function createTimelineIndex (init: TimelineIndexInit): TimelineIndex {
@@ -155,6 +157,26 @@ export function createTimelineIndex (init: TimelineIndexInit): TimelineIndex {
         for (const cp of checkpoints) if (compareOrder(key, cp.key) < 0) cp.index++
       }
       return late
+    },
+    async indexOf (key) {
+      // From the nearest checkpoint at or before the key, count rows forward until it.
+      let best: Checkpoint | undefined
+      for (const cp of await ensureCheckpoints()) { if (compareOrder(cp.key, key) <= 0) best = cp; else break }
+      if (best != null && compareOrder(best.key, key) === 0) return best.index
+      let index = best == null ? 0 : best.index + 1
+      let after = best?.key
+      for (;;) {
+        const page = await feeds.page(channel, after == null ? { limit: pageSize } : { after, limit: pageSize })
+        for (const e of page) {
+          const order = compareOrder(e, key)
+          if (order === 0) return isRow(e) ? index : undefined
+          if (order > 0) return undefined
+          if (isRow(e)) index++
+        }
+        const last = page.at(-1)
+        if (last == null || page.length < pageSize) return undefined
+        after = orderKeyOf(last)
+      }
     }
   }
 }

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react'
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react'
 import { Capability, type ChannelSnapshot, type MessageSnapshot, type RoomClient, type RoomSnapshot } from '../../client/api.ts'
 import type { AuthorId } from '../../core/types.ts'
 import { useClient } from '../client-context.ts'
@@ -12,6 +12,14 @@ import { Icon } from './icons.tsx'
 import { Dialog, ErrorText, messageOf } from './dialog.tsx'
 import { MessageList, type MessageActions } from './message-list.tsx'
 import { TypingIndicator } from './typing-indicator.tsx'
+
+const SearchPanel = lazy(() => import('./search-panel.tsx'))
+const PinsPanel = lazy(() => import('./pins-panel.tsx'))
+const Panel = { None: 'none', Search: 'search', Pins: 'pins' } as const
+type Panel = typeof Panel[keyof typeof Panel]
+
+/** How far back from the newest message Up looks for one of ours to edit. */
+const editLastLookBack = 200
 
 /** The conversation of one channel: header, the virtualised history, who is typing, the composer. */
 export function ChannelView ({ room, snapshot, channel, membersShown, onToggleMembers, onToggleSidebar, onJoin }: {
@@ -36,6 +44,7 @@ export function ChannelView ({ room, snapshot, channel, membersShown, onToggleMe
   const [editing, setEditing] = useState<MessageSnapshot>()
   const [deleting, setDeleting] = useState<MessageSnapshot>()
   const [error, setError] = useState<string>()
+  const [panel, setPanel] = useState<Panel>(Panel.None)
   const names = useMemo(() => new Map<AuthorId, string>(snapshot.members.map((m) => [m.id, m.name])), [snapshot.members])
   const caps = snapshot.myCapabilities
   const canWrite = caps.has(Capability.Post) && !channel.archived
@@ -59,6 +68,16 @@ export function ChannelView ({ room, snapshot, channel, membersShown, onToggleMe
     pin: (m, on) => { room.pin(channel.id, m.hash, on).catch(fail) }
   }), [me?.id, nameOf, caps, canWrite, editing?.hash, room, channel.id, fail])
 
+  // Up in an empty composer: the newest loaded message of ours that can still be edited.
+  const editLast = useCallback((): boolean => {
+    const n = timeline.total() ?? 0
+    for (let i = n - 1; i >= Math.max(0, n - editLastLookBack); i--) {
+      const m = timeline.at(i)
+      if (m != null && m.author === me?.id && m.supported && !m.deleted) { setEditing(m); return true }
+    }
+    return false
+  }, [timeline, me?.id])
+
   return (
     <main className='chat' aria-label={`#${channel.name}`}>
       <header className='chat-head'>
@@ -67,6 +86,8 @@ export function ChannelView ({ room, snapshot, channel, membersShown, onToggleMe
         {channel.topic !== '' && <p className='topic'>{channel.topic}</p>}
         {channel.archived && <span className='tag'>archived</span>}
         <button type='button' className='icon-button phone-only' aria-label='Join a room' title='Join a room' onClick={onJoin}><Icon name='join' /></button>
+        <button type='button' className='icon-button' aria-label='Search messages' title='Search messages' onClick={() => setPanel(Panel.Search)}><Icon name='search' /></button>
+        <button type='button' className='icon-button' aria-label='Pinned messages' title='Pinned messages' onClick={() => setPanel(Panel.Pins)}><Icon name='pin' /></button>
         <button type='button' className='icon-button' aria-pressed={membersShown} aria-label='Member list' title='Member list' onClick={onToggleMembers}><Icon name='members' /></button>
       </header>
       <ErrorText error={error} />
@@ -77,9 +98,13 @@ export function ChannelView ({ room, snapshot, channel, membersShown, onToggleMe
           <Composer
             room={room} channel={channel} members={snapshot.members} canPost={canWrite}
             replyTo={replyTo} replyName={replyTo != null ? nameOf(replyTo.author) : undefined} onCancelReply={() => setReplyTo(undefined)}
-            onSent={() => setReplyTo(undefined)}
+            onSent={() => setReplyTo(undefined)} onEditLast={editLast}
           />)
         : <BlockedNotice snapshot={snapshot} channel={channel} me={me?.id} nameOf={nameOf} />}
+      <Suspense fallback={null}>
+        {panel === Panel.Search && <SearchPanel onClose={() => setPanel(Panel.None)} />}
+        {panel === Panel.Pins && <PinsPanel room={room} channel={channel} nameOf={nameOf} onClose={() => setPanel(Panel.None)} />}
+      </Suspense>
       {deleting != null && (
         <Dialog title='Delete message' onClose={() => setDeleting(undefined)}>
           <p>Delete this message for everyone? Peers drop its text; the signed entry stays as a tombstone.</p>

@@ -1,4 +1,4 @@
-import { memo, useMemo, useState, type KeyboardEvent } from 'react'
+import { lazy, memo, Suspense, useId, useMemo, useState, type KeyboardEvent } from 'react'
 import type { MessageSnapshot } from '../../client/api.ts'
 import type { EntryHash } from '../../core/types.ts'
 import { dayKey, formatDay, formatFull, formatTime } from '../format.ts'
@@ -6,11 +6,13 @@ import { markdownToText, renderMarkdown } from '../markdown.ts'
 import { Attachment } from './attachment.tsx'
 import { Avatar } from './avatar.tsx'
 import { Icon } from './icons.tsx'
+import { LengthMeter, tooLong } from './length-meter.tsx'
 import type { MessageActions } from './message-list.tsx'
 
 /** Consecutive messages by one author within this gap share a header, as in Discord. */
 const groupGapMs = 7 * 60_000
 const quickReactions = ['👍', '❤️', '😂', '🎉', '😮', '😢'] as const
+const EmojiPicker = lazy(() => import('./emoji-picker.tsx'))
 
 /** One message: header (or grouped), reply preview, safe markdown, reactions, and its actions. */
 export const MessageItem = memo(function MessageItem ({ message: m, previous, replied, actions, onJump }: {
@@ -21,6 +23,7 @@ export const MessageItem = memo(function MessageItem ({ message: m, previous, re
   onJump: (hash: EntryHash) => void
 }) {
   const [picking, setPicking] = useState(false)
+  const [pickingAny, setPickingAny] = useState(false)
   const mine = m.author === actions.me
   const newDay = previous == null || dayKey(previous.sentAt) !== dayKey(m.sentAt)
   const grouped = !newDay && previous != null && previous.author === m.author && m.replyTo == null && m.sentAt - previous.sentAt < groupGapMs
@@ -96,6 +99,14 @@ export const MessageItem = memo(function MessageItem ({ message: m, previous, re
             {quickReactions.map((emoji) => (
               <button key={emoji} type='button' aria-label={`React with ${emoji}`} autoFocus={emoji === quickReactions[0]} onClick={() => { setPicking(false); actions.react(m, emoji, true) }}>{emoji}</button>
             ))}
+            <button type='button' aria-label='More reactions' onClick={() => { setPicking(false); setPickingAny(true) }}><Icon name='plus' /></button>
+          </div>
+        )}
+        {pickingAny && (
+          <div className='reaction-more'>
+            <Suspense fallback={<p className='hint' role='status'>Loading emoji…</p>}>
+              <EmojiPicker label='React with any emoji' onPick={(emoji) => { setPickingAny(false); actions.react(m, emoji, true) }} onClose={() => setPickingAny(false)} />
+            </Suspense>
           </div>
         )}
       </article>
@@ -112,14 +123,16 @@ function MessageText ({ message: m }: { message: MessageSnapshot }) {
 
 function EditBox ({ message, actions }: { message: MessageSnapshot, actions: MessageActions }) {
   const [text, setText] = useState(message.text ?? '')
-  const save = () => { if (text.trim() !== '') actions.saveEdit(message, text) }
+  const meterId = useId()
+  const save = () => { if (text.trim() !== '' && !tooLong(text)) actions.saveEdit(message, text) }
   const onKey = (e: KeyboardEvent) => {
     if (e.key === 'Escape') { e.preventDefault(); actions.cancelEdit() }
     if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); save() }
   }
   return (
     <div className='edit-box'>
-      <textarea aria-label='Edit message' autoFocus value={text} maxLength={4000} onChange={(e) => setText(e.target.value)} onKeyDown={onKey} />
+      <textarea aria-label='Edit message' autoFocus value={text} aria-invalid={tooLong(text)} aria-describedby={meterId} onChange={(e) => setText(e.target.value)} onKeyDown={onKey} />
+      <LengthMeter text={text} id={meterId} />
       <div className='row'>
         <span className='hint'>Escape to cancel · Enter to save</span>
         <button type='button' onClick={actions.cancelEdit}>Cancel</button>

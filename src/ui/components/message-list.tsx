@@ -1,8 +1,9 @@
-import { useCallback, useEffect, useLayoutEffect, useRef, useSyncExternalStore } from 'react'
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react'
 import { useVirtualizer } from '@tanstack/react-virtual'
 import type { ChannelSnapshot, MessageSnapshot, RoomClient } from '../../client/api.ts'
 import type { AuthorId, EntryHash } from '../../core/types.ts'
 import type { TimelineWindow } from '../timeline-store.ts'
+import { firstTime, useNavigation } from '../navigation.ts'
 import { MessageItem } from './message-item.tsx'
 
 /** What a message row may do; handed down once instead of a dozen props. */
@@ -73,6 +74,22 @@ export function MessageList ({ room, channel, timeline, actions }: { room: RoomC
     virtualizer.scrollToIndex(index, { align: 'center' })
   }, [timeline, virtualizer])
 
+  // A search result or a pin opened here: scroll to it, wherever it is in the history, and mark it.
+  const target = useNavigation()
+  const [focused, setFocused] = useState<EntryHash>()
+  useEffect(() => {
+    if (target?.channel !== channel.id || target.message == null) return
+    const hash = target.message
+    let live = true
+    room.locate(channel.id, hash).then((index) => {
+      if (!live || index === undefined || !firstTime(target, 'message')) return
+      atBottom.current = false
+      setFocused(hash)
+      virtualizer.scrollToIndex(index, { align: 'center' })
+    }, () => {})
+    return () => { live = false }
+  }, [target, room, channel.id, virtualizer])
+
   const onScroll = () => {
     const el = scrollRef.current
     if (el == null) return
@@ -95,7 +112,7 @@ export function MessageList ({ room, channel, timeline, actions }: { room: RoomC
           return (
             <div
               key={item.key} role='listitem' data-index={item.index} ref={virtualizer.measureElement}
-              className='message-row' style={{ transform: `translateY(${item.start}px)` }}
+              className={message != null && message.hash === focused ? 'message-row focused' : 'message-row'} style={{ transform: `translateY(${item.start}px)` }}
             >
               {message == null
                 ? <div className='message placeholder' aria-label='Loading message'>…</div>

@@ -1,7 +1,8 @@
-import { lazy, Suspense, useState } from 'react'
+import { lazy, Suspense, useEffect, useState } from 'react'
 import { Capability, type RoomClient } from '../../client/api.ts'
 import type { ChannelId } from '../../core/types.ts'
 import { useRoomSnapshot } from '../hooks.ts'
+import { firstTime, useNavigation } from '../navigation.ts'
 import { ChannelList } from './channel-list.tsx'
 import { ChannelView } from './channel-view.tsx'
 import { Icon } from './icons.tsx'
@@ -27,6 +28,13 @@ export function RoomView ({ room, onJoin }: { room: RoomClient, onJoin: () => vo
   // On a phone the member list is a drawer over the chat: closed until asked for.
   const [showMembers, setShowMembers] = useState(() => matchMedia('(min-width: 1000px)').matches)
   const [showSidebar, setShowSidebar] = useState(false)
+  const target = useNavigation()
+  useEffect(() => {
+    if (target?.room === room.id && target.channel != null && firstTime(target, 'channel')) {
+      setChannelId(target.channel)
+      localStorage.setItem(channelKey(room.id), target.channel)
+    }
+  }, [target, room.id])
   if (snapshot == null) return null
   const open = snapshot.channels.filter((c) => !c.archived)
   const channel = snapshot.channels.find((c) => c.id === channelId) ?? open[0] ?? snapshot.channels[0]

@@ -5,6 +5,8 @@ import { useIdentity, useRoomClient, useRoomSnapshot, useRooms } from '../hooks.
 import { clearJoinFragment, joinLinkFromLocation } from '../join-link.ts'
 import { badLinkText } from '../join-text.ts'
 import { useDesktopNotifications } from '../notifications.ts'
+import { firstTime, useNavigation } from '../navigation.ts'
+import { searchOf } from '../../workers/search-client.ts'
 import { RoomsRail } from './rooms-rail.tsx'
 import { RoomView } from './room-view.tsx'
 import { messageOf } from './dialog.tsx'
@@ -12,10 +14,11 @@ import { Toast } from './toast.tsx'
 import { UNNAMED_ROOM, WaitingRoom } from './waiting-room.tsx'
 
 const CreateRoomDialog = lazy(async () => ({ default: (await import('./create-room-dialog.tsx')).CreateRoomDialog }))
+const QuickSwitcher = lazy(() => import('./quick-switcher.tsx'))
 const JoinDialog = lazy(async () => ({ default: (await import('./join-dialog.tsx')).JoinDialog }))
 
 const lastRoomKey = 'peer-rooms:last-room'
-const Open = { None: 'none', Create: 'create', Join: 'join' } as const
+const Open = { None: 'none', Create: 'create', Join: 'join', Switcher: 'switcher' } as const
 type Open = typeof Open[keyof typeof Open]
 
 interface Notice { readonly kind: 'error' | 'info', readonly text: string }
@@ -71,6 +74,18 @@ export function Workspace () {
     client.leaveRoom(id).catch((err: unknown) => { setNotice({ kind: 'error', text: `Could not remove the room: ${messageOf(err)}` }) })
   }, [client])
 
+  // The message index builds from the start, so search has results when first opened.
+  useEffect(() => { searchOf(client) }, [client])
+  const target = useNavigation()
+  useEffect(() => { if (target != null && firstTime(target, 'room')) select(target.room) }, [target])
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && !e.shiftKey && !e.altKey && e.key.toLowerCase() === 'k') { e.preventDefault(); setOpen(Open.Switcher) }
+    }
+    document.addEventListener('keydown', onKey)
+    return () => document.removeEventListener('keydown', onKey)
+  }, [])
+
   // Opening an invite link (#/join/...) joins the room it names.
   useEffect(() => {
     const joinFromLocation = () => {
@@ -95,6 +110,7 @@ export function Workspace () {
         : <Welcome onCreate={() => setOpen(Open.Create)} onJoin={() => setOpen(Open.Join)} />}
       <Suspense fallback={null}>
         {open === Open.Create && <CreateRoomDialog onClose={() => setOpen(Open.None)} onCreated={(id) => { setOpen(Open.None); select(id) }} />}
+        {open === Open.Switcher && <QuickSwitcher onClose={() => setOpen(Open.None)} />}
         {open === Open.Join && <JoinDialog onClose={() => setOpen(Open.None)} onJoin={(link) => { setOpen(Open.None); startJoin(link) }} />}
       </Suspense>
     </div>
