@@ -42,7 +42,9 @@ test.describe('the NAT lab', () => {
     services = await startLabServices(lab, pki, { relays: 2 })
     running.push(services)
   })
-  test.afterEach(async (_fixtures, testInfo) => {
+  // Playwright wants the fixtures argument destructured, even when none is used
+  // eslint-disable-next-line no-empty-pattern
+  test.afterEach(async ({}, testInfo) => {
     if (testInfo.status !== testInfo.expectedStatus) {
       await testInfo.attach('page errors', { body: pageErrors.join('\n') })
       await testInfo.attach('server output', { body: running.flatMap((s) => s.output()).join('\n') })
