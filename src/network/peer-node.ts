@@ -325,11 +325,9 @@ class LibP2pPeerNode implements PeerNode {
   // ---- connectivity ----
 
   /**
-   * A WebRTC connection to a peer ends the relayed circuit its signalling came through: the circuit
-   * is limited (the relay cuts it after 2 min or 128 KB) and nothing of ours uses it any more, yet
-   * until then it carried pings and identify through the relay, twice encrypted. In an idle room of
-   * ten tabs that was ~90% of each tab's WebSocket messages (.scratch/idle10.prof.ts counted 438 in
-   * 15 s before, 44 after), and a relay kept a circuit open for every pair of peers in every room.
+   * A WebRTC connection to a peer retires the relayed circuits to it: relays limit circuits, and in
+   * an idle room they would carry every ping and identify through the relay, twice encrypted
+   * (docs/protocol/network.md). A sync of ours still running on one finishes first.
    */
   private readonly onConnectionOpen = (evt: CustomEvent<Connection>): void => {
     const opened = evt.detail

@@ -27,7 +27,11 @@ export interface RelayLimits {
   readonly circuitDataBytes: bigint
 }
 
-/** Defaults for the open network: enough for signalling (SDP + ICE is a few KB), little for abuse. */
+/**
+ * Defaults for the open network. A circuit carries WebRTC signalling (a few KB) and, for a peer no
+ * direct link reaches, that peer's room (join, history, chat) until the page dials it again: a few
+ * MiB for ten minutes serves a chat, and the per-IP and per-peer caps bound what a flood can take.
+ */
 export const DEFAULT_RELAY_LIMITS: RelayLimits = {
   maxReservations: 1024,
   maxReservationsPerIp: 8,
@@ -35,8 +39,8 @@ export const DEFAULT_RELAY_LIMITS: RelayLimits = {
   maxConnectionRatePerIp: 5,
   maxCircuitsPerPeer: 16,
   reservationTtlMs: 30 * 60_000,
-  circuitDurationMs: 2 * 60_000,
-  circuitDataBytes: 1n << 17n
+  circuitDurationMs: 10 * 60_000,
+  circuitDataBytes: 4n << 20n
 }
 
 /**

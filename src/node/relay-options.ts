@@ -43,8 +43,8 @@ export const RELAY_USAGE = `usage: npm run relay -- [flags]   (each flag also as
   --max-connection-rate-per-ip 5 RELAY_MAX_CONNECTION_RATE_PER_IP new connections a second
   --max-circuits-per-peer 16     RELAY_MAX_CIRCUITS_PER_PEER
   --reservation-ttl 1800         RELAY_RESERVATION_TTL  seconds; freed at once on disconnect anyway
-  --circuit-duration 120         RELAY_CIRCUIT_DURATION seconds a relayed circuit may last
-  --circuit-data 131072          RELAY_CIRCUIT_DATA     bytes a relayed circuit may carry`
+  --circuit-duration 600         RELAY_CIRCUIT_DURATION seconds a relayed circuit may last
+  --circuit-data 4194304         RELAY_CIRCUIT_DATA     bytes a relayed circuit may carry`
 
 const FLAGS = {
   port: 'RELAY_PORT',
