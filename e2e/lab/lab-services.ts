@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -24,11 +24,8 @@ export interface LabServices {
   readonly appUrl: string
   /** DNS names of the lab and their addresses, for the browsers' resolver rules. */
   readonly hosts: Readonly<Record<string, string>>
-  readonly turn: { readonly url: string, readonly secret: string, readonly process: NsProcess }
   /** Rewrites the /config.json the app host serves (the next page load reads it). */
   writeConfig (config: Record<string, unknown>): void
-  /** TURN REST API credentials (username expiry:id, HMAC-SHA1 of it under the shared secret). */
-  turnCredentials (ttlSeconds?: number): { username: string, credential: string }
   /** The last lines each server printed, for a failing test's report. */
   output (): string[]
   stop (): Promise<void>
@@ -36,15 +33,15 @@ export interface LabServices {
 
 /**
  * Starts what a deployment runs in the cloud: relays (each behind a TLS-terminating proxy), coturn
- * with a shared secret, and the static app over https. Addresses: relay i at servers[i + 1], the app
- * and TURN at servers[0].
+ * (the pages' STUN server; TURN only with credentials from its shared secret) and the static app
+ * over https. Addresses: relay i at servers[i + 1], the app and coturn at servers[0].
  */
 export async function startLabServices (lab: Lab, pki: LabPki, options: { readonly relays: number }): Promise<LabServices> {
   const started: NsProcess[] = []
   const stop = async (): Promise<void> => { await Promise.all(started.splice(0).map(async (p) => p.stop())) }
   try {
     const relays: LabRelay[] = []
-    const hosts: Record<string, string> = { 'app.lab': lab.servers[0]!, 'turn.lab': lab.servers[0]! }
+    const hosts: Record<string, string> = { 'app.lab': lab.servers[0]! }
     for (let i = 0; i < options.relays; i++) {
       const name = `relay${i}.lab`
       const address = lab.servers[i + 1]!
@@ -68,12 +65,8 @@ export async function startLabServices (lab: Lab, pki: LabPki, options: { readon
     const app = startInNs('app host', lab.cloud, [...tsx, 'e2e/lab/app-server.ts', '--host', lab.servers[0]!, '--port', '443', '--cert', pki.cert, '--key', pki.key, '--dist', join(root, 'dist'), '--config', configFile], { cwd: root })
     started.push(app)
     await app.waitFor(/^app serving/)
-    const turnCredentials = (ttlSeconds = 3600): { username: string, credential: string } => {
-      const username = `${Math.floor(Date.now() / 1000) + ttlSeconds}:lab`
-      return { username, credential: createHmac('sha1', secret).update(username).digest('base64') }
-    }
     const output = (): string[] => started.flatMap((p) => [`--- ${p.name}`, ...p.output.slice(-40)])
-    return { output, relays, appUrl: 'https://app.lab/', hosts, turn: { url: `turn:turn.lab:3478?transport=udp`, secret, process: turn }, writeConfig, turnCredentials, stop }
+    return { output, relays, appUrl: 'https://app.lab/', hosts, writeConfig, stop }
   } catch (err) {
     await stop()
     throw err

@@ -36,7 +36,7 @@ test.describe('the NAT lab', () => {
         { name: 'c', nat: NatKind.PortPreserving, clients: ['c1', 'c2'] }
       ]
     })
-    pki = makeLabPki(['app.lab', 'relay0.lab', 'relay1.lab', 'turn.lab'])
+    pki = makeLabPki(['app.lab', 'relay0.lab', 'relay1.lab'])
   })
   test.beforeEach(async () => {
     services = await startLabServices(lab, pki, { relays: 2 })

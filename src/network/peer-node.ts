@@ -464,7 +464,8 @@ class LibP2pPeerNode implements PeerNode {
       const relayed = firstError == null && peer != null ? this.openRelayed(peer) : undefined
       if (relayed != null && peer != null) {
         this.relayed.add(peer)
-        void attempt.then(() => { this.relayed.direct(peer) }, (err: unknown) => { this.noteError(`direct link to ${peer.slice(-8)}`, err) })
+        // a direct link that comes later is seen by onConnectionOpen, which retires the circuit
+        attempt.catch((err: unknown) => { this.noteError(`direct link to ${peer.slice(-8)}`, err) })
         return this.connectionInfo(relayed)
       }
       if (firstError == null) {
